@@ -1,0 +1,36 @@
+/*
+ * i18n.h — choosing the user's language and where the catalogues and data
+ * files live. This sets gettext up; it translates nothing itself (only the
+ * station and the portal front ends call gettext).
+ */
+#ifndef TT_I18N_H
+#define TT_I18N_H
+
+enum tt_lang { TT_LANG_VI, TT_LANG_EN };
+
+/*
+ * The language to use: `opt` ("vi", "en" or NULL) if given, else the first
+ * of LANGUAGE, LC_ALL, LC_MESSAGES, LANG that is set; Vietnamese when none
+ * is set or the locale is C/POSIX, English for any other language.
+ * Returns -1 when `opt` names no language we have.
+ */
+int i18n_pick(const char *opt);
+
+/*
+ * Sets the locale (a UTF-8 one, falling back to C.UTF-8), binds the
+ * "tramtem" text domain to the catalogue folder and selects `lang`.
+ */
+void i18n_init(enum tt_lang lang);
+
+/* The language chosen by the last i18n_init() ("vi" or "en"). */
+const char *i18n_lang_code(void);
+
+/*
+ * Folders, looked up once: $TRAMTEM_LOCALEDIR / $TRAMTEM_DATADIR when set,
+ * then the build tree beside the program (build/locale, data/), then the
+ * installed paths. Returns borrowed static strings.
+ */
+const char *tt_localedir(void);
+const char *tt_datadir(void);
+
+#endif

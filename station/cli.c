@@ -1,0 +1,107 @@
+/*
+ * cli.c — the subcommand table, dispatch and the shared error printing of
+ * the command-line interface.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "intl.h"
+
+const struct cli_command cli_commands[] = {
+    {NULL, NULL, NULL},
+};
+
+void
+cli_usage(int to_stderr)
+{
+    FILE *out = to_stderr ? stderr : stdout;
+
+    fprintf(out, "%s\n", _("Usage: tramtem [--db FILE] [--lang vi|en] COMMAND [ARGS...]"));
+    fprintf(out, "%s\n", _("Commands:"));
+    for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
+        fprintf(out, "  %-12s %s\n", c->name, _(c->summary));
+}
+
+int
+cli_dispatch(struct cli_ctx *ctx, int argc, char **argv)
+{
+    for (const struct cli_command *c = cli_commands; c->name != NULL; c++) {
+        if (strcmp(c->name, argv[0]) == 0)
+            return c->run(ctx, argc, argv);
+    }
+    fprintf(stderr, _("tramtem: unknown command '%s'. Run 'tramtem --help' for the list.\n"),
+            argv[0]);
+    return TT_EXIT_USAGE;
+}
+
+int
+cli_fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("tramtem: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return tt_exit_code(code);
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "tramtem %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return TT_EXIT_USAGE;
+}
+
+const char *
+cli_code_text(int code)
+{
+    switch (code) {
+    case TT_OK:
+        return _("Done.");
+    case TT_ENOMEM:
+        return _("Not enough memory. Close other programs and try again.");
+    case TT_EIO:
+        return _("A file could not be read or written. Check the disk or USB stick.");
+    case TT_EPARSE:
+        return _("The data is not in the expected format.");
+    case TT_EINVAL:
+        return _("The data breaks a rule.");
+    case TT_EDEVICE:
+        return _("The device or printer is not available. Check that it is plugged in and on.");
+    case TT_EBUSY:
+        return _("The resource is busy. Wait a moment and try again.");
+    case TT_ENOTFOUND:
+        return _("Not found.");
+    case TT_EEXIST:
+        return _("It already exists.");
+    case TT_ESTATE:
+        return _("That is not allowed right now.");
+    case TT_ESIG:
+        return _("The signature is missing or does not match. Do not trust this file.");
+    case TT_ECORRUPT:
+        return _("Stored data is damaged.");
+    case TT_EACCESS:
+        return _("Permission denied.");
+    case TT_ENOSPC:
+        return _("The disk or USB stick is full.");
+    case TT_ETIMEOUT:
+        return _("Nothing arrived in time.");
+    case TT_EROFS:
+        return _("The medium is read-only.");
+    case TT_EUSAGE:
+        return _("Wrong use of the command.");
+    default:
+        return _("Unexpected error.");
+    }
+}

@@ -1,0 +1,49 @@
+/*
+ * cli.h — the subcommands of `tramtem` (DESIGN.md §3).
+ *
+ * Each subcommand is a function taking the global context and its own
+ * argv (argv[0] is the subcommand's name) and returning an exit code of
+ * the CLI contract (TT_EXIT_*). Subcommands live in station/cli-<area>.c and
+ * are listed in the table in cli.c.
+ */
+#ifndef TT_CLI_H
+#define TT_CLI_H
+
+#include "../common/tt.h"
+
+struct cli_ctx {
+    const char *db_path; /* --db, $TRAMTEM_DB or the XDG default */
+    int lang;            /* enum tt_lang */
+    const char *prog;    /* "tramtem" */
+};
+
+struct cli_command {
+    const char *name;
+    int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+    const char *summary; /* N_()-marked, shown by `tramtem --help` */
+};
+
+/* The table of subcommands, ended by a zeroed entry. */
+extern const struct cli_command cli_commands[];
+
+/* Runs the subcommand named by argv[0]; returns an exit code. */
+int cli_dispatch(struct cli_ctx *ctx, int argc, char **argv);
+
+/* Prints the general help to `to_stderr ? stderr : stdout`. */
+void cli_usage(int to_stderr);
+
+/*
+ * Prints "tramtem: <words>" to stderr, in the user's language, and returns
+ * the exit code for `code` (TT_EXIT_*). `words` is already translated.
+ */
+int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints a usage error for subcommand `cmd` and returns TT_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A translated, general sentence for a TT_E* code ("Out of memory."). */
+const char *cli_code_text(int code);
+
+/* Subcommands (one line per area; each defined in station/cli-<area>.c). */
+
+#endif
