@@ -7,7 +7,8 @@
 #   make lint       clang-format, cppcheck, include-direction rules
 #   make bench      build and run the benchmarks in bench/
 #   make fuzz       libFuzzer targets for FUZZ_TIME seconds each
-#   make T=gs1 unit run the unit tests of one module (any test_<T>*.c)
+#   make unit T=gs1 run the unit tests of one module (any test_<T>*.c)
+#   make fuzz T=gs1 FUZZ_TIME=600   one module's fuzz targets
 
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
@@ -167,7 +168,7 @@ check-full-run: all $(UNIT_BINS)
 	$(MAKE) fuzz FUZZ_TIME=20
 
 # Only the unit tests whose name starts with test_$(T).
-unit: all $(UNIT_BINS)
+unit: $(MO_FILES) $(filter $(BUILD)/tests/test_$(T)%,$(UNIT_BINS))
 	BUILD=$(BUILD) tests/run --only '$(T)' unit
 
 check: deps
@@ -204,22 +205,23 @@ $(foreach f,$(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC)),$(eval $(call fuzz_rule,$(f
 
 fuzz-bins: $(FUZZ_BINS)
 
+FUZZ_BUILD ?= build/fuzz
 fuzz-build:
-	$(MAKE) BUILD=build/fuzz CC=clang LDFLAGS="-fsanitize=address,undefined" \
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang LDFLAGS="-fsanitize=address,undefined" \
 		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		fuzz-bins
 
 # Each target runs FUZZ_TIME seconds on its seeds (tests/fuzz/<name>/) and a kept corpus.
 fuzz: fuzz-build
-	@set -e; for n in $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC)); do \
-		corpus=build/fuzz/corpus/$$n; mkdir -p $$corpus tests/fuzz/$$n; \
+	@set -e; for n in $(patsubst tests/fuzz/%.c,%,$(filter tests/fuzz/fuzz_$(T)%,$(FUZZ_SRC))); do \
+		corpus=$(FUZZ_BUILD)/corpus/$$n; mkdir -p $$corpus tests/fuzz/$$n; \
 		dict=; [ ! -f tests/fuzz/$$n.dict ] || dict=-dict=tests/fuzz/$$n.dict; \
 		echo "fuzz $$n for $(FUZZ_TIME)s"; \
-		build/fuzz/fuzzers/$$n $$dict -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-			-artifact_prefix=build/fuzz/ $$corpus tests/fuzz/$$n >build/fuzz/$$n.log 2>&1 \
-			|| { tail -60 build/fuzz/$$n.log; exit 1; }; \
+		$(FUZZ_BUILD)/fuzzers/$$n $$dict -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/ $$corpus tests/fuzz/$$n >$(FUZZ_BUILD)/$$n.log 2>&1 \
+			|| { tail -60 $(FUZZ_BUILD)/$$n.log; exit 1; }; \
 		grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb' \
-			build/fuzz/$$n.log; \
+			$(FUZZ_BUILD)/$$n.log; \
 	done
 
 # --- benchmarks (print figures, never pass/fail) ------------------------------------
