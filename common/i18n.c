@@ -117,7 +117,8 @@ exe_dir(void)
 }
 
 static const char *
-find_dir(char *cache, size_t cache_len, const char *env, const char *const *rel, const char *fallback)
+find_dir(char *cache, size_t cache_len, const char *env, const char *const *rel,
+         const char *fallback)
 {
     const char *v = getenv(env);
 

@@ -9,8 +9,7 @@
 #include <string.h>
 
 static int
-err_vset(struct tt_err *err, int code, int detail, const char *where, const char *fmt,
-         va_list ap)
+err_vset(struct tt_err *err, int code, int detail, const char *where, const char *fmt, va_list ap)
 {
     if (err == NULL)
         return code;
@@ -81,9 +80,9 @@ const char *
 tt_code_name(int code)
 {
     static const char *const names[] = {
-        "TT_OK",       "TT_ENOMEM",  "TT_EIO",     "TT_EPARSE",   "TT_EINVAL",  "TT_EDEVICE",
-        "TT_EBUSY",    "TT_ENOTFOUND", "TT_EEXIST", "TT_ESTATE",  "TT_ESIG",    "TT_ECORRUPT",
-        "TT_EACCESS",  "TT_ENOSPC",  "TT_ETIMEOUT", "TT_EROFS",   "TT_EUSAGE",
+        "TT_OK",      "TT_ENOMEM",    "TT_EIO",      "TT_EPARSE", "TT_EINVAL", "TT_EDEVICE",
+        "TT_EBUSY",   "TT_ENOTFOUND", "TT_EEXIST",   "TT_ESTATE", "TT_ESIG",   "TT_ECORRUPT",
+        "TT_EACCESS", "TT_ENOSPC",    "TT_ETIMEOUT", "TT_EROFS",  "TT_EUSAGE",
     };
     size_t i = (size_t)(code < 0 ? -code : code);
 

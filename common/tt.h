@@ -57,8 +57,8 @@ int tt_err_set(struct tt_err *err, int code, const char *where, const char *fmt,
     __attribute__((format(printf, 4, 5)));
 
 /* Like tt_err_set, with a module sub-code in `detail`. */
-int tt_err_setd(struct tt_err *err, int code, int detail, const char *where, const char *fmt,
-                ...) __attribute__((format(printf, 5, 6)));
+int tt_err_setd(struct tt_err *err, int code, int detail, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Clears `err` (NULL is fine). */
 void tt_err_clear(struct tt_err *err);

@@ -54,8 +54,10 @@ int
 main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},   {"lang", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
+        {"db", required_argument, NULL, 'd'},
+        {"lang", required_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     struct cli_ctx ctx = {.db_path = NULL, .lang = TT_LANG_VI, .prog = "tramtem"};
