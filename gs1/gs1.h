@@ -4,7 +4,7 @@
  * no allocation (every result goes into caller-owned memory).
  *
  * Contract for the rest of tramtem (other modules call these; the bodies
- * live in gs1/*.c):
+ * live in the .c files of gs1/):
  *   - A struct gs1_msg is a list of (AI, value) in input order. It is only
  *     "valid" after gs1_parse() or gs1_validate() returned 0.
  *   - Errors come back as TT_EPARSE (syntax) or TT_EINVAL (a rule broken),
