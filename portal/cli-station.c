@@ -183,14 +183,14 @@ print_key(void *vctx, const struct portal_key *k)
         printf(",\"key_id\":\"%s\",\"status\":\"%s\",\"valid_from_bundle\":%" PRId64
                ",\"valid_until_bundle\":",
                k->key_id, portal_key_status_name(k->status), k->valid_from);
-        if (k->valid_until > 0)
+        if (k->valid_until >= 0)
             printf("%" PRId64 "}\n", k->valid_until);
         else
             printf("null}\n");
     } else {
         printf("%-20s %s %-8s %" PRId64 "-", k->station_id, k->key_id,
                portal_key_status_name(k->status), k->valid_from);
-        if (k->valid_until > 0)
+        if (k->valid_until >= 0)
             printf("%" PRId64, k->valid_until);
         printf("  %s\n", k->name);
     }

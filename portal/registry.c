@@ -4,6 +4,8 @@
  */
 #include "registry.h"
 
+#include "../sync/bundle.h"
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -26,12 +28,11 @@ portal_station_id_ok(const char *id)
 void
 portal_station_id_for_key(const struct sig_pubkey *pub, char out[PORTAL_STATION_ID_MAX + 1])
 {
-    char hex[17];
+    char id[BUNDLE_STATION_MAX];
 
-    sig_keyid_hex(pub->key_id, hex);
-    snprintf(out, PORTAL_STATION_ID_MAX + 1, "st-%.8s", hex);
-    for (char *p = out; *p != '\0'; p++)
-        *p = (char)tolower((unsigned char)*p);
+    /* The station names itself the same way (sync/bundle.h). */
+    bundle_station_id(pub->key_id, id);
+    snprintf(out, PORTAL_STATION_ID_MAX + 1, "%.31s", id);
 }
 
 const char *
@@ -137,7 +138,7 @@ portal_registry_revoke(struct portal_store *st, const char *who, int64_t after_b
 
 #define KEY_COLUMNS                                                                                \
     "k.station_id, k.key_id, encode(k.public_key, 'hex'), k.status, k.valid_from_bundle,"          \
-    " coalesce(k.valid_until_bundle, 0), s.name"
+    " coalesce(k.valid_until_bundle, -1), s.name"
 
 static int
 key_from_row(const PGresult *res, int row, struct portal_key *k)

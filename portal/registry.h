@@ -6,7 +6,7 @@
  * `tramtem key show` file or checks its fingerprint); a key is never taken
  * from a stick. A key has a status (active, rotated, revoked) and a range
  * of bundle numbers it may sign: valid_from_bundle .. valid_until_bundle
- * (0 = open ended). Enrolling a new key for a station rotates the old one:
+ * (-1 = open ended). Enrolling a new key for a station rotates the old one:
  * it stays valid for the bundles before the new key's first bundle.
  */
 #ifndef PORTAL_REGISTRY_H
@@ -28,7 +28,7 @@ struct portal_key {
     struct sig_pubkey pub;
     enum portal_key_status status;
     int64_t valid_from;  /* first bundle number it may sign */
-    int64_t valid_until; /* last bundle number it may sign, 0 = no end */
+    int64_t valid_until; /* last bundle number it may sign, -1 = no end */
     char name[128];      /* the station's display name (cooperative) */
 };
 

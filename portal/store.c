@@ -234,16 +234,41 @@ static int
 read_version(struct portal_store *st, int *version, struct tt_err *err)
 {
     PGresult *res;
-    int rc = portal_store_exec(st,
-                               "SELECT CASE WHEN to_regclass('portal_schema') IS NULL THEN 0"
-                               " ELSE (SELECT coalesce(max(version), 0) FROM portal_schema) END",
-                               0, NULL, &res, err);
+    int rc = portal_store_exec(st, "SELECT to_regclass('portal_schema') IS NOT NULL", 0, NULL, &res,
+                               err);
 
+    *version = 0;
+    if (rc < 0)
+        return rc;
+    rc = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    if (!rc)
+        return 0;
+    rc = portal_store_exec(st, "SELECT coalesce(max(version), 0) FROM portal_schema", 0, NULL, &res,
+                           err);
     if (rc < 0)
         return rc;
     *version = atoi(PQgetvalue(res, 0, 0));
     PQclear(res);
     return 0;
+}
+
+/* Runs a multi-statement script (no parameters: migrations are constant text). */
+static int
+exec_script(struct portal_store *st, const char *sql, struct tt_err *err)
+{
+    PGresult *res = PQexec(st->conn, sql);
+    int rc = 0;
+
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+        char msg[200];
+
+        snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(res));
+        msg[strcspn(msg, "\n")] = '\0';
+        rc = tt_err_set(err, TT_EIO, "portal_store_migrate", "migration failed: %s", msg);
+    }
+    PQclear(res);
+    return rc;
 }
 
 int
@@ -272,7 +297,7 @@ portal_store_migrate(struct portal_store *st, int *from_out, int *to_out, struct
         char v[16];
         const char *params[1] = {v};
 
-        rc = portal_store_exec(st, migrations[version], 0, NULL, NULL, err);
+        rc = exec_script(st, migrations[version], err);
         snprintf(v, sizeof v, "%d", version + 1);
         if (rc == 0)
             rc = portal_store_exec(st, "INSERT INTO portal_schema (version) VALUES ($1)", 1, params,

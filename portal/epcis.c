@@ -1,0 +1,268 @@
+/*
+ * epcis.c — the indexed view of an EPCIS 2.0 event (see epcis.h). The whole
+ * event is kept as jsonb anyway; this only pulls out what queries and
+ * traces need, so an unknown field is never an error here.
+ */
+#include "epcis.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+static int
+hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+int
+epcis_pct_decode(const char *in, size_t in_len, char *out, size_t out_len)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < in_len; i++) {
+        int c = (unsigned char)in[i];
+
+        if (c == '%') {
+            int hi, lo;
+
+            if (i + 2 >= in_len)
+                return TT_EPARSE;
+            hi = hexval((unsigned char)in[i + 1]);
+            lo = hexval((unsigned char)in[i + 2]);
+            if (hi < 0 || lo < 0)
+                return TT_EPARSE;
+            c = hi * 16 + lo;
+            i += 2;
+        }
+        if (c == 0 || o + 1 >= out_len)
+            return TT_EPARSE;
+        out[o++] = (char)c;
+    }
+    if (o >= out_len)
+        return TT_EPARSE;
+    out[o] = '\0';
+    return 0;
+}
+
+/* Copies the percent-decoded segment [s, e) into out; TT_EPARSE if empty or too long. */
+static int
+take_segment(const char *s, const char *e, char *out, size_t out_len)
+{
+    if (e == s)
+        return TT_EPARSE;
+    return epcis_pct_decode(s, (size_t)(e - s), out, out_len);
+}
+
+static int
+all_digits(const char *s, size_t n)
+{
+    if (strlen(s) != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+int
+epcis_dl_ids(const char *uri, char gtin[15], char lot[21], char serial[21], char sscc[19])
+{
+    const char *p = uri, *q;
+    int found = 0;
+
+    gtin[0] = lot[0] = serial[0] = sscc[0] = '\0';
+    if (strncmp(p, "https://", 8) == 0 || strncmp(p, "http://", 7) == 0) {
+        p = strchr(p + 8 - (p[4] == ':'), '/');
+        if (p == NULL)
+            return TT_EPARSE;
+    }
+    q = strpbrk(p, "?#");
+    if (q == NULL)
+        q = p + strlen(p);
+    /* Walk AI/value pairs; a custom path prefix before the first known AI is skipped. */
+    while (p < q && *p == '/') {
+        const char *ai = p + 1, *ai_end = memchr(ai, '/', (size_t)(q - ai));
+        const char *v_end;
+        char aibuf[5], val[91];
+
+        if (ai_end == NULL)
+            break;
+        v_end = memchr(ai_end + 1, '/', (size_t)(q - ai_end - 1));
+        if (v_end == NULL)
+            v_end = q;
+        if (ai_end - ai > 4 || ai_end == ai)
+            return found ? 0 : TT_EPARSE;
+        memcpy(aibuf, ai, (size_t)(ai_end - ai));
+        aibuf[ai_end - ai] = '\0';
+        if (take_segment(ai_end + 1, v_end, val, sizeof val) < 0)
+            return TT_EPARSE;
+        if (strcmp(aibuf, "01") == 0 && all_digits(val, 14)) {
+            memcpy(gtin, val, 15);
+            found = 1;
+        } else if (strcmp(aibuf, "00") == 0 && all_digits(val, 18)) {
+            memcpy(sscc, val, 19);
+            found = 1;
+        } else if (strcmp(aibuf, "10") == 0 && gtin[0] != '\0' && strlen(val) <= 20) {
+            memcpy(lot, val, strlen(val) + 1);
+        } else if (strcmp(aibuf, "21") == 0 && gtin[0] != '\0' && strlen(val) <= 20) {
+            memcpy(serial, val, strlen(val) + 1);
+        } else if (found) {
+            return TT_EPARSE;
+        }
+        p = v_end;
+    }
+    return found ? 0 : TT_EPARSE;
+}
+
+static void
+add_key(struct epcis_row *r, const char *kind, const char *a, const char *b)
+{
+    char key[EPCIS_KEY_LEN];
+    int n = b != NULL ? snprintf(key, sizeof key, "%s:%s:%s", kind, a, b)
+                      : snprintf(key, sizeof key, "%s:%s", kind, a);
+
+    if (n < 0 || (size_t)n >= sizeof key || r->n_keys >= EPCIS_KEYS_MAX)
+        return;
+    for (size_t i = 0; i < r->n_keys; i++)
+        if (strcmp(r->keys[i], key) == 0)
+            return;
+    memcpy(r->keys[r->n_keys++], key, (size_t)n + 1);
+}
+
+/* Indexes one identifier URI. */
+static void
+add_uri(struct epcis_row *r, const char *uri)
+{
+    char gtin[15], lot[21], serial[21], sscc[19];
+
+    if (uri == NULL || epcis_dl_ids(uri, gtin, lot, serial, sscc) < 0)
+        return;
+    if (sscc[0] != '\0') {
+        add_key(r, "sscc", sscc, NULL);
+        if (r->sscc[0] == '\0')
+            memcpy(r->sscc, sscc, sizeof sscc);
+    }
+    if (gtin[0] == '\0')
+        return;
+    if (r->gtin[0] == '\0')
+        memcpy(r->gtin, gtin, sizeof gtin);
+    if (lot[0] != '\0') {
+        add_key(r, "lot", gtin, lot);
+        if (r->lot[0] == '\0')
+            memcpy(r->lot, lot, sizeof lot);
+    }
+    if (serial[0] != '\0') {
+        add_key(r, "sgtin", gtin, serial);
+        if (r->serial[0] == '\0')
+            memcpy(r->serial, serial, sizeof serial);
+    }
+}
+
+/* epcList-like arrays of strings, and quantityList-like arrays of {epcClass}. */
+static void
+add_list(struct epcis_row *r, json_t *ev, const char *field, const char *member)
+{
+    json_t *arr = json_object_get(ev, field), *item;
+    size_t i;
+
+    if (!json_is_array(arr))
+        return;
+    json_array_foreach(arr, i, item)
+    {
+        if (member == NULL)
+            add_uri(r, json_string_value(item));
+        else if (json_is_object(item))
+            add_uri(r, json_string_value(json_object_get(item, member)));
+    }
+}
+
+static int
+copy_str(json_t *obj, const char *field, char *out, size_t out_len)
+{
+    const char *s = json_string_value(json_object_get(obj, field));
+
+    out[0] = '\0';
+    if (s == NULL)
+        return 0;
+    if (strlen(s) >= out_len)
+        return TT_EINVAL;
+    memcpy(out, s, strlen(s) + 1);
+    return 0;
+}
+
+/* bizStep may be a bare CBV word or a URI; the index keeps the bare word. */
+static void
+bare_cbv(char *s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+
+    if (strncmp(s, prefix, n) == 0)
+        memmove(s, s + n, strlen(s + n) + 1);
+}
+
+/* The lot of a commissioning event's ilmd (cbvmda:lotNumber), paired with its GTIN. */
+static void
+add_ilmd_lot(struct epcis_row *r, json_t *ev)
+{
+    json_t *ilmd = json_object_get(ev, "ilmd");
+    const char *lot;
+
+    if (!json_is_object(ilmd) || r->gtin[0] == '\0')
+        return;
+    lot = json_string_value(json_object_get(ilmd, "cbvmda:lotNumber"));
+    if (lot != NULL && strlen(lot) <= 20) {
+        add_key(r, "lot", r->gtin, lot);
+        if (r->lot[0] == '\0')
+            snprintf(r->lot, sizeof r->lot, "%s", lot);
+    }
+}
+
+int
+epcis_row_from_json(const char *json, size_t len, struct epcis_row *out, struct tt_err *err)
+{
+    json_error_t jerr;
+    json_t *ev = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    int rc = 0;
+
+    memset(out, 0, sizeof *out);
+    if (!json_is_object(ev)) {
+        json_decref(ev);
+        return tt_err_set(err, TT_EPARSE, "epcis_row_from_json", "event is not a JSON object");
+    }
+    rc |= copy_str(ev, "eventID", out->event_id, sizeof out->event_id);
+    rc |= copy_str(ev, "type", out->type, sizeof out->type);
+    rc |= copy_str(ev, "action", out->action, sizeof out->action);
+    rc |= copy_str(ev, "bizStep", out->biz_step, sizeof out->biz_step);
+    rc |= copy_str(ev, "disposition", out->disposition, sizeof out->disposition);
+    rc |= copy_str(ev, "eventTime", out->event_time, sizeof out->event_time);
+    rc |= copy_str(ev, "eventTimeZoneOffset", out->event_tz, sizeof out->event_tz);
+    rc |= copy_str(json_object_get(ev, "readPoint"), "id", out->read_point, sizeof out->read_point);
+    rc |= copy_str(json_object_get(ev, "bizLocation"), "id", out->biz_location,
+                   sizeof out->biz_location);
+    if (rc != 0 || out->event_id[0] == '\0' || out->type[0] == '\0' || out->event_time[0] == '\0') {
+        json_decref(ev);
+        return tt_err_set(err, TT_EINVAL, "epcis_row_from_json",
+                          "event without eventID, type or eventTime, or a field too long");
+    }
+    bare_cbv(out->biz_step, "https://ref.gs1.org/cbv/BizStep-");
+    bare_cbv(out->disposition, "https://ref.gs1.org/cbv/Disp-");
+    add_uri(out, json_string_value(json_object_get(ev, "parentID")));
+    add_list(out, ev, "epcList", NULL);
+    add_list(out, ev, "childEPCs", NULL);
+    add_list(out, ev, "inputEPCList", NULL);
+    add_list(out, ev, "outputEPCList", NULL);
+    add_list(out, ev, "quantityList", "epcClass");
+    add_list(out, ev, "childQuantityList", "epcClass");
+    add_list(out, ev, "inputQuantityList", "epcClass");
+    add_list(out, ev, "outputQuantityList", "epcClass");
+    add_ilmd_lot(out, ev);
+    json_decref(ev);
+    return 0;
+}

@@ -1,0 +1,621 @@
+/*
+ * ingest.c — verify and import bundles (see ingest.h). The bundle format,
+ * its signature and the reader are sync/'s (bundle.h, sig.h); this file
+ * adds the portal's side: registry lookup, the chain decision, the COPY
+ * into staging and the idempotent insert.
+ */
+#include "ingest.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../sync/bundle.h"
+#include "../sync/sig.h"
+#include "epcis.h"
+#include "quarantine.h"
+#include "registry.h"
+
+#define COPY_FLUSH (256 * 1024)
+
+const char *
+portal_outcome_name(enum portal_outcome o)
+{
+    static const char *const names[] = {"accepted", "pending", "duplicate", "fork", "rejected"};
+
+    return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : "rejected";
+}
+
+/* The COPY buffer and what each row needs. */
+struct copy_ctx {
+    PGconn *conn;
+    const char *station;
+    uint64_t bundle_seq;
+    char *buf;
+    size_t len, cap;
+    uint64_t n_events;
+    int failed;
+};
+
+static int
+buf_reserve(struct copy_ctx *c, size_t more)
+{
+    if (c->len + more <= c->cap)
+        return 0;
+    size_t cap = c->cap ? c->cap : 1 << 20;
+
+    while (cap < c->len + more)
+        cap *= 2;
+    char *p = realloc(c->buf, cap);
+
+    if (p == NULL)
+        return TT_ENOMEM;
+    c->buf = p;
+    c->cap = cap;
+    return 0;
+}
+
+/* Appends text escaped for COPY's text format (and, inside arrays, for array literals). */
+static void
+put_escaped(struct copy_ctx *c, const char *s, size_t n, int in_array)
+{
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+
+        if (in_array && (ch == '"' || ch == '\\')) {
+            c->buf[c->len++] = '\\';
+            c->buf[c->len++] = '\\';
+        }
+        switch (ch) {
+        case '\\':
+            c->buf[c->len++] = '\\';
+            c->buf[c->len++] = '\\';
+            break;
+        case '\n':
+            c->buf[c->len++] = '\\';
+            c->buf[c->len++] = 'n';
+            break;
+        case '\r':
+            c->buf[c->len++] = '\\';
+            c->buf[c->len++] = 'r';
+            break;
+        case '\t':
+            c->buf[c->len++] = '\\';
+            c->buf[c->len++] = 't';
+            break;
+        default:
+            c->buf[c->len++] = ch;
+        }
+    }
+}
+
+/* A column: empty string -> \N (NULL). */
+static void
+put_col(struct copy_ctx *c, const char *s, int last)
+{
+    if (s == NULL || s[0] == '\0') {
+        memcpy(c->buf + c->len, "\\N", 2);
+        c->len += 2;
+    } else {
+        put_escaped(c, s, strlen(s), 0);
+    }
+    c->buf[c->len++] = last ? '\n' : '\t';
+}
+
+static int
+flush_copy(struct copy_ctx *c, struct tt_err *err)
+{
+    if (c->len == 0)
+        return 0;
+    if (PQputCopyData(c->conn, c->buf, (int)c->len) != 1)
+        return tt_err_set(err, TT_EIO, "ingest", "COPY failed: %s", PQerrorMessage(c->conn));
+    c->len = 0;
+    return 0;
+}
+
+/* One event -> one staging row, in the column order of the events table. */
+static int
+on_event(void *vctx, uint64_t seq, const char *json, size_t len, struct tt_err *err)
+{
+    struct copy_ctx *c = vctx;
+    struct epcis_row *row = malloc(sizeof *row);
+    uint8_t hash[32];
+    char num[24], hex[2 * sizeof hash + 3];
+    int rc;
+
+    if (row == NULL)
+        return tt_err_set(err, TT_ENOMEM, "ingest", "out of memory");
+    rc = epcis_row_from_json(json, len, row, err);
+    if (rc == 0)
+        rc = buf_reserve(c, 2 * len + 8192 + EPCIS_KEYS_MAX * EPCIS_KEY_LEN * 3);
+    if (rc < 0) {
+        free(row);
+        return rc == TT_ENOMEM ? tt_err_set(err, rc, "ingest", "out of memory") : rc;
+    }
+    crypto_generichash(hash, sizeof hash, (const unsigned char *)json, len, NULL, 0);
+    put_col(c, c->station, 0);
+    put_col(c, row->event_id, 0);
+    snprintf(num, sizeof num, "%" PRIu64, seq);
+    put_col(c, num, 0);
+    snprintf(num, sizeof num, "%" PRIu64, c->bundle_seq);
+    put_col(c, num, 0);
+    put_col(c, row->type, 0);
+    put_col(c, row->action, 0);
+    put_col(c, row->biz_step, 0);
+    put_col(c, row->disposition, 0);
+    put_col(c, row->event_time, 0);
+    put_col(c, row->event_tz, 0);
+    put_col(c, NULL, 0); /* record_time: the portal's, set by the default below */
+    put_col(c, row->read_point, 0);
+    put_col(c, row->biz_location, 0);
+    put_col(c, row->gtin, 0);
+    put_col(c, row->lot, 0);
+    put_col(c, row->serial, 0);
+    put_col(c, row->sscc, 0);
+    c->buf[c->len++] = '{';
+    for (size_t i = 0; i < row->n_keys; i++) {
+        if (i > 0)
+            c->buf[c->len++] = ',';
+        c->buf[c->len++] = '"';
+        put_escaped(c, row->keys[i], strlen(row->keys[i]), 1);
+        c->buf[c->len++] = '"';
+    }
+    c->buf[c->len++] = '}';
+    c->buf[c->len++] = '\t';
+    memcpy(hex, "\\x", 2);
+    sig_hex(hash, sizeof hash, hex + 2);
+    put_col(c, hex, 0);
+    put_escaped(c, json, len, 0);
+    c->buf[c->len++] = '\n';
+    free(row);
+    c->n_events++;
+    return c->len >= COPY_FLUSH ? flush_copy(c, err) : 0;
+}
+
+/* seq=<n> of a verified trusted comment. */
+static uint64_t
+trusted_seq(const char *trusted)
+{
+    const char *p = strstr(trusted, " seq=");
+
+    return p != NULL ? strtoull(p + 5, NULL, 10) : 0;
+}
+
+static void reject(struct portal_bundle_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+reject(struct portal_bundle_result *r, const char *fmt, ...)
+{
+    va_list ap;
+
+    r->outcome = PORTAL_REJECTED;
+    va_start(ap, fmt);
+    vsnprintf(r->reason, sizeof r->reason, fmt, ap);
+    va_end(ap);
+}
+
+/* Ends the COPY: ok=1 commits the rows to staging, ok=0 aborts the COPY. */
+static int
+end_copy(PGconn *conn, int ok, struct tt_err *err)
+{
+    PGresult *res;
+    int rc = 0;
+
+    if (PQputCopyEnd(conn, ok ? NULL : "bundle refused") != 1)
+        rc = TT_EIO;
+    while ((res = PQgetResult(conn)) != NULL) {
+        if (ok && PQresultStatus(res) != PGRES_COMMAND_OK)
+            rc = tt_err_set(err, TT_EIO, "ingest", "COPY: %s", PQresultErrorMessage(res));
+        PQclear(res);
+    }
+    return rc;
+}
+
+/* Already stored under this hash? Fills r and returns 1 when so. */
+static int
+known_hash(struct portal_store *st, const char *b2hex, struct portal_bundle_result *r,
+           struct tt_err *err)
+{
+    const char *params[1] = {b2hex};
+    PGresult *res;
+    int rc = portal_store_exec(st,
+                               "SELECT station_id, bundle_seq, status FROM bundles"
+                               " WHERE hash = decode($1, 'hex')",
+                               1, params, &res, err);
+
+    if (rc < 0)
+        return rc;
+    rc = PQntuples(res) > 0;
+    if (rc) {
+        snprintf(r->station, sizeof r->station, "%s", PQgetvalue(res, 0, 0));
+        r->bundle_seq = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+        r->outcome = PORTAL_DUPLICATE;
+        if (strcmp(PQgetvalue(res, 0, 2), "fork") == 0) {
+            r->outcome = PORTAL_FORK;
+            snprintf(r->reason, sizeof r->reason, "this forked bundle is already kept");
+        }
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* The key may sign bundle `seq`? Else fills r as rejected. */
+static int
+key_window_ok(const struct portal_key *k, uint64_t seq, struct portal_bundle_result *r)
+{
+    char d[80];
+
+    if ((int64_t)seq < k->valid_from) {
+        snprintf(d, sizeof d, "%" PRId64, k->valid_from);
+        r->outcome = PORTAL_REJECTED;
+        snprintf(r->reason, sizeof r->reason, "key %s may sign only bundles from %s on", k->key_id,
+                 d);
+        return 0;
+    }
+    if (k->valid_until >= 0 && (int64_t)seq > k->valid_until) {
+        r->outcome = PORTAL_REJECTED;
+        snprintf(r->reason, sizeof r->reason, "%s key %s: bundles after %" PRId64 " refused",
+                 k->status == PORTAL_KEY_REVOKED ? "revoked" : "retired", k->key_id,
+                 k->valid_until);
+        return 0;
+    }
+    return 1;
+}
+
+/* Streams the verified bundle into a fresh staging table. */
+static int
+stage_bundle(struct portal_store *st, const char *payload, const char *sigpath, const char *name,
+             const struct portal_key *k, uint64_t seq, struct bundle_info *info,
+             struct portal_bundle_result *r, struct tt_err *err)
+{
+    PGconn *conn = portal_store_conn(st);
+    struct copy_ctx c = {.conn = conn, .station = k->station_id, .bundle_seq = seq};
+    struct bundle_expect ex = {.station = k->station_id, .file_name = name};
+    struct tt_err verr = {0};
+    PGresult *res;
+    int rc;
+
+    rc = portal_store_exec(st, "CREATE TEMP TABLE staging (LIKE events) ON COMMIT DROP", 0, NULL,
+                           NULL, err);
+    if (rc < 0)
+        return rc;
+    res = PQexec(conn, "COPY staging FROM STDIN");
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        rc = tt_err_set(err, TT_EIO, "ingest", "COPY: %s", PQresultErrorMessage(res));
+        PQclear(res);
+        return rc;
+    }
+    PQclear(res);
+    rc = bundle_verify_file(payload, sigpath, &k->pub, &ex, on_event, NULL, &c, info, &verr);
+    if (rc == 0)
+        rc = flush_copy(&c, &verr);
+    free(c.buf);
+    r->n_events = c.n_events;
+    if (rc < 0) {
+        end_copy(conn, 0, NULL);
+        reject(r, "%s", verr.msg[0] ? verr.msg : "bundle does not verify");
+        return 1; /* refused, not a failure of the run */
+    }
+    return end_copy(conn, 1, err);
+}
+
+/* The chain decision for a verified bundle (station row locked). */
+static int
+chain_decide(struct portal_store *st, const struct bundle_info *info, const char *b2hex,
+             struct portal_bundle_result *r, struct tt_err *err)
+{
+    static const char zeros[] = "0000000000000000000000000000000000000000000000000000000000000000";
+    char seqs[24];
+    const char *params[2] = {r->station, seqs};
+    PGresult *res;
+    uint64_t head, seq = info->header.bundle_seq;
+    const char *expect_prev;
+    int rc;
+
+    (void)b2hex;
+    snprintf(seqs, sizeof seqs, "%" PRIu64, seq);
+    rc = portal_store_exec(st,
+                           "SELECT head_seq, coalesce(encode(head_hash, 'hex'), ''),"
+                           " EXISTS (SELECT 1 FROM bundles WHERE station_id = $1 AND"
+                           "  bundle_seq = $2::bigint AND status IN ('accepted','pending'))"
+                           " FROM stations WHERE station_id = $1",
+                           2, params, &res, err);
+    if (rc < 0)
+        return rc;
+    head = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    expect_prev = head == 0 ? zeros : PQgetvalue(res, 0, 1);
+    if (seq <= head || strcmp(PQgetvalue(res, 0, 2), "t") == 0) {
+        r->outcome = PORTAL_FORK;
+        snprintf(r->reason, sizeof r->reason,
+                 "bundle %" PRIu64 " is already stored with other content (fork)", seq);
+    } else if (seq == head + 1 && strcmp(info->header.prev_b2, expect_prev) != 0) {
+        r->outcome = PORTAL_FORK;
+        snprintf(r->reason, sizeof r->reason,
+                 "bundle %" PRIu64 " does not follow bundle %" PRIu64 " (prev hash differs)", seq,
+                 head);
+    } else {
+        r->outcome = seq == head + 1 ? PORTAL_ACCEPTED : PORTAL_PENDING;
+    }
+    PQclear(res);
+    return 0;
+}
+
+/* Events from staging into events, conflicts recorded. */
+static int
+import_staged(struct portal_store *st, struct portal_bundle_result *r, struct tt_err *err)
+{
+    char seqs[24];
+    const char *params[1] = {seqs};
+    PGresult *res;
+    int rc;
+
+    snprintf(seqs, sizeof seqs, "%" PRIu64, r->bundle_seq);
+    rc = portal_store_exec(
+        st,
+        "INSERT INTO events (station_id, event_id, seq, bundle_seq, event_type, action,"
+        " biz_step, disposition, event_time, event_tz, record_time, read_point, biz_location,"
+        " gtin, lot, serial, sscc, keys, content_hash, doc)"
+        " SELECT station_id, event_id, seq, bundle_seq, event_type, action, biz_step,"
+        " disposition, event_time, event_tz, now(), read_point, biz_location, gtin, lot,"
+        " serial, sscc, keys, content_hash, doc FROM staging"
+        " ON CONFLICT (station_id, event_id) DO NOTHING",
+        0, NULL, &res, err);
+    if (rc < 0)
+        return rc;
+    r->n_new = strtoull(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    rc = portal_store_exec(
+        st,
+        "INSERT INTO event_conflicts (station_id, event_id, bundle_seq, stored_hash,"
+        " incoming_hash, reason)"
+        " SELECT s.station_id, s.event_id, $1::bigint, e.content_hash, s.content_hash,"
+        " 'same eventID, different content' FROM staging s JOIN events e"
+        " ON e.station_id = s.station_id AND e.event_id = s.event_id"
+        " WHERE e.content_hash <> s.content_hash ON CONFLICT DO NOTHING",
+        1, params, &res, err);
+    if (rc < 0)
+        return rc;
+    r->n_conflicts = strtoull(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    return 0;
+}
+
+/* The bundle row, gap bookkeeping and, for an accepted bundle, the head moving on. */
+static int
+record_bundle(struct portal_store *st, const struct bundle_info *info, const char *b2hex,
+              const char *key_id, const char *qpath, struct portal_bundle_result *r,
+              struct tt_err *err)
+{
+    const struct bundle_header *h = &info->header;
+    char seq[24], first[24], last[24], count[24], n_new[24], n_conf[24];
+    const char *status = r->outcome == PORTAL_ACCEPTED  ? "accepted"
+                         : r->outcome == PORTAL_PENDING ? "pending"
+                                                        : "fork";
+    const char *p_ins[13] = {r->station, seq,   b2hex, h->prev_b2, key_id,     status, first,
+                             last,       count, n_new, n_conf,     h->created, qpath};
+    const char *p_two[2] = {r->station, seq};
+    int rc;
+
+    snprintf(seq, sizeof seq, "%" PRIu64, h->bundle_seq);
+    snprintf(first, sizeof first, "%" PRIu64, h->first_event_seq);
+    snprintf(last, sizeof last, "%" PRIu64, h->last_event_seq);
+    snprintf(count, sizeof count, "%" PRIu64, h->event_count);
+    snprintf(n_new, sizeof n_new, "%" PRIu64, r->n_new);
+    snprintf(n_conf, sizeof n_conf, "%" PRIu64, r->n_conflicts);
+    rc = portal_store_exec(st,
+                           "INSERT INTO bundles (station_id, bundle_seq, hash, prev_hash, key_id,"
+                           " status, first_event_seq, last_event_seq, event_count, n_new,"
+                           " n_conflicts, created_claimed, quarantine) VALUES ($1, $2,"
+                           " decode($3, 'hex'), decode($4, 'hex'), $5, $6, $7, $8, $9, $10,"
+                           " $11, $12, $13)",
+                           13, p_ins, NULL, err);
+    if (rc < 0 || r->outcome == PORTAL_FORK)
+        return rc;
+    rc = portal_store_exec(st,
+                           "UPDATE gaps SET filled_at = now() WHERE station_id = $1"
+                           " AND bundle_seq = $2::bigint AND filled_at IS NULL",
+                           2, p_two, NULL, err);
+    if (rc == 0 && r->outcome == PORTAL_PENDING)
+        rc = portal_store_exec(st,
+                               "INSERT INTO gaps (station_id, bundle_seq)"
+                               " SELECT $1, g FROM generate_series((SELECT head_seq + 1 FROM"
+                               " stations WHERE station_id = $1), $2::bigint - 1) g"
+                               " WHERE NOT EXISTS (SELECT 1 FROM bundles b WHERE"
+                               " b.station_id = $1 AND b.bundle_seq = g AND b.status IN"
+                               " ('accepted','pending')) ON CONFLICT DO NOTHING",
+                               2, p_two, NULL, err);
+    if (rc == 0 && r->outcome == PORTAL_ACCEPTED)
+        /* Move the head, then on through pending bundles that now chain on. */
+        rc = portal_store_exec(
+            st,
+            "WITH RECURSIVE chain AS ("
+            "  SELECT bundle_seq, hash, last_event_seq FROM bundles"
+            "   WHERE station_id = $1 AND bundle_seq = $2::bigint AND status = 'accepted'"
+            "  UNION ALL"
+            "  SELECT b.bundle_seq, b.hash, b.last_event_seq FROM bundles b JOIN chain c"
+            "   ON b.station_id = $1 AND b.bundle_seq = c.bundle_seq + 1"
+            "   AND b.prev_hash = c.hash AND b.status = 'pending'),"
+            " promoted AS (UPDATE bundles b SET status = 'accepted' FROM chain c"
+            "   WHERE b.station_id = $1 AND b.bundle_seq = c.bundle_seq"
+            "   AND b.status = 'pending' RETURNING b.bundle_seq)"
+            " UPDATE stations s SET head_seq = t.bundle_seq, head_hash = t.hash,"
+            "  head_event_seq = t.last_event_seq FROM"
+            "  (SELECT * FROM chain ORDER BY bundle_seq DESC LIMIT 1) t"
+            " WHERE s.station_id = $1",
+            2, p_two, NULL, err);
+    return rc;
+}
+
+static void
+record_rejection(struct portal_store *st, const struct portal_bundle_result *r)
+{
+    char seq[24];
+    const char *params[4] = {r->station[0] ? r->station : NULL, r->bundle_seq ? seq : NULL, r->file,
+                             r->reason};
+
+    snprintf(seq, sizeof seq, "%" PRIu64, r->bundle_seq);
+    portal_store_exec(st,
+                      "INSERT INTO rejections (station_id, bundle_seq, file, reason)"
+                      " VALUES ($1, $2, $3, $4)",
+                      4, params, NULL, NULL);
+}
+
+/* One transaction: lock the station, stage, decide, import, record. */
+static int
+import_bundle(struct portal_store *st, const char *payload, const char *sigpath, const char *name,
+              const struct portal_key *k, uint64_t seq, const char *b2hex,
+              struct portal_bundle_result *r, struct tt_err *err)
+{
+    const char *params[1] = {k->station_id};
+    struct bundle_info info;
+    int rc;
+
+    memset(&info, 0, sizeof info);
+    rc = portal_store_begin(st, err);
+    if (rc == 0)
+        rc = portal_store_exec(st, "SELECT 1 FROM stations WHERE station_id = $1 FOR UPDATE", 1,
+                               params, NULL, err);
+    /* Another ingest may have stored it while we waited for the lock. */
+    if (rc == 0 && (rc = known_hash(st, b2hex, r, err)) == 1) {
+        portal_store_rollback(st);
+        return 0;
+    }
+    if (rc == 0)
+        rc = stage_bundle(st, payload, sigpath, name, k, seq, &info, r, err);
+    if (rc == 1) { /* refused by the reader */
+        portal_store_rollback(st);
+        return 0;
+    }
+    if (rc == 0 && info.header.bundle_seq != seq) {
+        reject(r, "%s", "header bundle number differs from the signed comment");
+        portal_store_rollback(st);
+        return 0;
+    }
+    if (rc == 0)
+        rc = chain_decide(st, &info, b2hex, r, err);
+    if (rc == 0 && r->outcome != PORTAL_FORK)
+        rc = import_staged(st, r, err);
+    if (rc == 0)
+        rc = record_bundle(st, &info, b2hex, k->key_id, payload, r, err);
+    if (rc == 0)
+        rc = portal_store_commit(st, err);
+    if (rc < 0)
+        portal_store_rollback(st);
+    return rc;
+}
+
+/* Signature, key and duplicate checks, then the import. Fills r. */
+static int
+ingest_one(struct portal_store *st, const char *payload, const char *sigpath, const char *name,
+           struct portal_bundle_result *r, struct tt_err *err)
+{
+    struct sig_file *sf = malloc(sizeof *sf);
+    struct portal_key k;
+    struct tt_err e2 = {0};
+    uint8_t h512[SIG_HASH_LEN], b2[SIG_B2_256_LEN];
+    char b2hex[2 * SIG_B2_256_LEN + 1];
+    int fd, rc = 0;
+
+    if (sf == NULL)
+        return tt_err_set(err, TT_ENOMEM, "ingest", "out of memory");
+    if (sig_file_read(sigpath, sf, &e2) < 0) {
+        reject(r, "signature: %s", e2.msg);
+    } else if (portal_registry_lookup(st, sf->key_id, &k, &e2) < 0) {
+        if (e2.code != TT_ENOTFOUND)
+            rc = tt_err_set(err, e2.code, "ingest", "%s", e2.msg);
+        reject(r, "%s", e2.msg);
+    } else if ((fd = open(payload, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+               sig_hash_fd(fd, h512, b2, &e2) < 0) {
+        if (fd >= 0)
+            close(fd);
+        rc = tt_err_set(err, TT_EIO, "ingest", "cannot read the quarantine copy %s", payload);
+    } else {
+        close(fd);
+        snprintf(r->station, sizeof r->station, "%s", k.station_id);
+        r->bundle_seq = trusted_seq(sf->trusted);
+        sig_hex(b2, sizeof b2, b2hex);
+        if (sig_verify_hash(&k.pub, sf, h512, &e2) < 0)
+            reject(r, "signature: %s", e2.msg);
+        else if ((rc = known_hash(st, b2hex, r, err)) != 0)
+            rc = rc < 0 ? rc : 0;
+        else if (key_window_ok(&k, r->bundle_seq, r))
+            rc = import_bundle(st, payload, sigpath, name, &k, r->bundle_seq, b2hex, r, err);
+    }
+    free(sf);
+    return rc;
+}
+
+static void
+count(struct portal_ingest_summary *sum, const struct portal_bundle_result *r)
+{
+    sum->n_bundles++;
+    switch (r->outcome) {
+    case PORTAL_ACCEPTED:
+        sum->n_accepted++;
+        break;
+    case PORTAL_PENDING:
+        sum->n_pending++;
+        break;
+    case PORTAL_DUPLICATE:
+        sum->n_duplicates++;
+        break;
+    case PORTAL_FORK:
+        sum->n_forks++;
+        break;
+    default:
+        sum->n_rejected++;
+    }
+    if (r->outcome == PORTAL_ACCEPTED || r->outcome == PORTAL_PENDING)
+        sum->n_events_new += r->n_new;
+}
+
+int
+portal_ingest_dir(struct portal_store *st, const char *dir, const char *quarantine_root,
+                  portal_ingest_fn cb, void *ctx, struct portal_ingest_summary *sum,
+                  struct tt_err *err)
+{
+    struct quarantine q;
+    int rc = sig_init(err);
+
+    memset(sum, 0, sizeof *sum);
+    if (rc == 0)
+        rc = quarantine_copy(dir, quarantine_root, &q, err);
+    if (rc < 0)
+        return rc;
+    snprintf(sum->quarantine, sizeof sum->quarantine, "%s", q.dir);
+    sum->n_ignored = q.n_ignored;
+    for (size_t i = 0; rc == 0 && i < q.n_files; i++) {
+        const struct quarantine_file *f = &q.files[i], *s = NULL;
+        struct portal_bundle_result r;
+        int is_sig = strstr(f->name, ".minisig") != NULL;
+
+        memset(&r, 0, sizeof r);
+        snprintf(r.file, sizeof r.file, "%s%s%s", f->station_dir, f->station_dir[0] ? "/" : "",
+                 f->name);
+        if (i + 1 < q.n_files && strcmp(q.files[i + 1].station_dir, f->station_dir) == 0 &&
+            strncmp(q.files[i + 1].name, f->name, 20) == 0 && !is_sig)
+            s = &q.files[++i];
+        if (f->refused[0] != '\0')
+            reject(&r, "%s", f->refused);
+        else if (is_sig)
+            reject(&r, "%s", "a signature without its payload");
+        else if (s == NULL || s->refused[0] != '\0')
+            reject(&r, "%s", s ? s->refused : "no signature beside the payload: not a bundle");
+        else
+            rc = ingest_one(st, f->path, s->path, f->name, &r, err);
+        if (rc < 0)
+            break;
+        if (r.outcome == PORTAL_REJECTED)
+            record_rejection(st, &r);
+        count(sum, &r);
+        if (cb != NULL)
+            cb(ctx, &r);
+    }
+    quarantine_free(&q);
+    return rc;
+}
