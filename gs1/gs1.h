@@ -177,4 +177,19 @@ struct gs1_ai_info {
 /* The table entry for `ai` or NULL when unknown (borrowed, static). */
 const struct gs1_ai_info *gs1_ai_lookup(const char *ai);
 
+/* ---- additions (gs1 engineer); the functions above are the original contract ---- */
+
+/*
+ * The symbology named by an AIM identifier ("]C1" -> "GS1-128"), or NULL
+ * when aim is empty or not one the parser knows (borrowed, static).
+ */
+const char *gs1_symbology_name(const char *aim);
+
+/* The Syntax Dictionary release the AI table was written from ("2026-01-27"). */
+const char *gs1_table_version(void);
+
+/* Every AI of the table, in order: i = 0 .. gs1_ai_count()-1 (borrowed, static). */
+size_t gs1_ai_count(void);
+const struct gs1_ai_info *gs1_ai_at(size_t i);
+
 #endif
