@@ -9,13 +9,6 @@ not_yet(const char *name)
 }
 
 int
-pcli_ingest(struct pcli_ctx *ctx, int argc, char **argv)
-{
-    (void)ctx, (void)argc, (void)argv;
-    return not_yet("ingest");
-}
-
-int
 pcli_receipt(struct pcli_ctx *ctx, int argc, char **argv)
 {
     (void)ctx, (void)argc, (void)argv;

@@ -1,0 +1,495 @@
+/*
+ * test_portal_ingest.c — the portal's ingest against a real PostgreSQL
+ * (started by tests/rig/pg.sh for this binary, stopped at the end), with
+ * bundles made by sync/'s writer and signed with real keys.
+ *
+ * Covers: the chain (accept, duplicate, gap then fill, fork), idempotent
+ * events and conflicts, unknown and revoked keys, tampered files, hostile
+ * names and files on the stick, the EPCIS index and the registry.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../portal/epcis.h"
+#include "../../portal/ingest.h"
+#include "../../portal/quarantine.h"
+#include "../../portal/registry.h"
+#include "../../portal/store.h"
+#include "../../sync/bundle.h"
+#include "../../sync/sig.h"
+
+static char rig_dir[1024];
+static char tmp[1024];
+static struct portal_store *st;
+static struct sig_seckey *sk;
+static struct sig_pubkey pub;
+static char station[40];
+
+/* Starts the private server; returns 0 or -1 (then the tests are skipped). */
+static int
+rig_start(void)
+{
+    char line[4096], *p, *q;
+    FILE *f;
+
+    setenv("PG_RIG_OPTS", "-c fsync=off", 1);
+    f = popen("tests/rig/pg.sh start 2>/dev/null", "r");
+    if (f == NULL || fgets(line, sizeof line, f) == NULL) {
+        if (f != NULL)
+            pclose(f);
+        return -1;
+    }
+    pclose(f);
+    p = strstr(line, "PG_RIG_DIR='");
+    q = p != NULL ? strchr(p + 12, '\'') : NULL;
+    if (q == NULL)
+        return -1;
+    snprintf(rig_dir, sizeof rig_dir, "%.*s", (int)(q - p - 12), p + 12);
+    snprintf(line, sizeof line, "%s/sock", rig_dir);
+    setenv("PGHOST", line, 1);
+    setenv("PGUSER", "postgres", 1);
+    setenv("PGDATABASE", "postgres", 1);
+    unsetenv("PGSERVICE");
+    return 0;
+}
+
+static void
+rig_stop(void)
+{
+    char cmd[1200];
+
+    if (rig_dir[0] == '\0')
+        return;
+    snprintf(cmd, sizeof cmd, "tests/rig/pg.sh stop '%s'", rig_dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* An event of `seq` for lot LOT<lot> (same content for the same seq and lot). */
+static int
+event_json(char *buf, size_t len, uint64_t seq, int lot, const char *extra)
+{
+    return snprintf(buf, len,
+                    "{\"type\":\"ObjectEvent\",\"eventID\":\"ni:///sha-256;%064" PRIx64
+                    "?ver=CBV2.0\",\"eventTime\":\"2026-11-25T08:%02d:00.000+07:00\","
+                    "\"eventTimeZoneOffset\":\"+07:00\",\"action\":\"ADD\","
+                    "\"bizStep\":\"commissioning\",\"epcList\":[\"https://id.gs1.org/01/"
+                    "09520123456788/10/LOT%d/21/%" PRIu64 "\"],\"tt:note\":\"Bưởi Diễn%s\"}",
+                    seq, (int)(seq % 60), lot, seq, extra);
+}
+
+/*
+ * Writes bundle `n` of `key` into dir/tramtem/<station>/ with events
+ * first..first+count-1; prev is the previous bundle's b2 hex (NULL: zeros).
+ * `extra` changes the events' content (for forks and conflicts). The new
+ * b2 hex goes to b2_out.
+ */
+static void
+make_bundle(const char *dir, const struct sig_seckey *key, const struct sig_pubkey *kpub,
+            uint64_t n, const char *prev, uint64_t first, uint64_t count, const char *extra,
+            char b2_out[65])
+{
+    struct bundle_header h = {.format = BUNDLE_FORMAT,
+                              .bundle_seq = n,
+                              .first_event_seq = first,
+                              .last_event_seq = first + count - 1,
+                              .event_count = count,
+                              .clock_trusted = 1};
+    struct bundle_writer *w = NULL;
+    uint8_t h512[SIG_HASH_LEN], b2[SIG_B2_256_LEN];
+    uint64_t bytes;
+    char path[2048], name[32], trusted[512], sig[2048], ev[1024];
+    int fd;
+
+    bundle_station_id(kpub->key_id, h.station);
+    sig_keyid_hex(kpub->key_id, h.key_id);
+    snprintf(h.prev_b2, sizeof h.prev_b2, "%s",
+             prev != NULL ? prev
+                          : "0000000000000000000000000000000000000000000000000000000000000000");
+    snprintf(h.created, sizeof h.created, "2026-11-25T17:00:00+07:00");
+    snprintf(path, sizeof path, "%s/tramtem", dir);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/tramtem/%s", dir, h.station);
+    mkdir(path, 0755);
+    bundle_file_name(n, name);
+    snprintf(path, sizeof path, "%s/tramtem/%s/%s", dir, h.station, name);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(bundle_writer_new(fd, &h, &w, NULL), 0);
+    for (uint64_t s = first; s < first + count; s++) {
+        int len = event_json(ev, sizeof ev, s, (int)(s % 3), extra);
+
+        assert_int_equal(bundle_writer_event(w, s, ev, (size_t)len, NULL), 0);
+    }
+    assert_int_equal(bundle_writer_finish(w, h512, b2, &bytes, NULL), 0);
+    bundle_writer_free(w);
+    close(fd);
+    assert_true(bundle_trusted_comment(&h, trusted, sizeof trusted) >= 0);
+    assert_int_equal(sig_sign_hash(key, h512, trusted, "tramtem bundle", sig, sizeof sig, NULL), 0);
+    strcat(path, ".minisig");
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, sig, strlen(sig)), (ssize_t)strlen(sig));
+    close(fd);
+    sig_hex(b2, sizeof b2, b2_out);
+}
+
+/* A fresh stick folder under tmp. */
+static void
+stick(char *out, size_t len, const char *name)
+{
+    char cmd[2200];
+
+    snprintf(out, len, "%s/%s", tmp, name);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", out, out);
+    assert_int_equal(system(cmd), 0);
+}
+
+struct collected {
+    struct portal_bundle_result r[16];
+    int n;
+};
+
+static void
+collect(void *ctx, const struct portal_bundle_result *r)
+{
+    struct collected *c = ctx;
+
+    if (c->n < 16)
+        c->r[c->n++] = *r;
+}
+
+static void
+ingest(const char *dir, struct collected *c, struct portal_ingest_summary *sum)
+{
+    char q[1100];
+    struct tt_err err = {0};
+
+    memset(c, 0, sizeof *c);
+    snprintf(q, sizeof q, "%s/quarantine", tmp);
+    assert_int_equal(portal_ingest_dir(st, dir, q, collect, c, sum, &err), 0);
+}
+
+/* One integer from a query with one text parameter. */
+static long long
+q_int(const char *sql, const char *param)
+{
+    const char *params[1] = {param};
+    PGresult *res;
+    long long v;
+
+    assert_int_equal(portal_store_exec(st, sql, param ? 1 : 0, params, &res, NULL), 0);
+    v = atoll(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return v;
+}
+
+static int
+setup(void **state)
+{
+    struct tt_err err = {0};
+    char tpl[] = "/tmp/tt-portal-test.XXXXXX";
+
+    (void)state;
+    if (rig_start() < 0)
+        return -1;
+    assert_non_null(mkdtemp(tpl));
+    snprintf(tmp, sizeof tmp, "%s", tpl);
+    assert_int_equal(sig_init(NULL), 0);
+    assert_int_equal(portal_store_open(NULL, &st, &err), 0);
+    assert_int_equal(portal_store_migrate(st, NULL, NULL, &err), 0);
+    assert_int_equal(sig_key_generate(&sk, &pub, NULL), 0);
+    portal_station_id_for_key(&pub, station);
+    assert_int_equal(portal_registry_add(st, station, "HTX Bưởi Thanh Hóa", &pub, 1, &err), 0);
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    char cmd[1100];
+
+    (void)state;
+    portal_store_close(st);
+    sig_seckey_free(sk);
+    rig_stop();
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    return system(cmd);
+}
+
+static void
+test_migrate_is_idempotent(void **state)
+{
+    int from = -1, to = -1;
+
+    (void)state;
+    assert_int_equal(portal_store_migrate(st, &from, &to, NULL), 0);
+    assert_int_equal(from, portal_store_schema_version());
+    assert_int_equal(to, portal_store_schema_version());
+    assert_int_equal(portal_store_check(st, NULL), 0);
+}
+
+/* The chain: 1 and 2 accepted; the same stick again changes nothing. */
+static void
+test_chain_and_duplicates(void **state)
+{
+    char dir[1100], b1[65], b2[65];
+    struct collected c;
+    struct portal_ingest_summary sum;
+
+    (void)state;
+    stick(dir, sizeof dir, "s1");
+    make_bundle(dir, sk, &pub, 1, NULL, 1, 5, "", b1);
+    make_bundle(dir, sk, &pub, 2, b1, 6, 5, "", b2);
+    ingest(dir, &c, &sum);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.r[0].outcome, PORTAL_ACCEPTED);
+    assert_int_equal(c.r[1].outcome, PORTAL_ACCEPTED);
+    assert_int_equal(sum.n_events_new, 10);
+    assert_int_equal(q_int("SELECT count(*) FROM events WHERE station_id = $1", station), 10);
+    assert_int_equal(q_int("SELECT head_seq FROM stations WHERE station_id = $1", station), 2);
+    assert_int_equal(q_int("SELECT head_event_seq FROM stations WHERE station_id = $1", station),
+                     10);
+    /* The Vietnamese text survives into jsonb. */
+    assert_int_equal(q_int("SELECT count(*) FROM events WHERE doc->>'tt:note' = $1", "Bưởi Diễn"),
+                     10);
+    ingest(dir, &c, &sum);
+    assert_int_equal(sum.n_duplicates, 2);
+    assert_int_equal(sum.n_events_new, 0);
+    assert_int_equal(q_int("SELECT count(*) FROM events WHERE station_id = $1", station), 10);
+}
+
+/* Bundle 4 before 3: pending with gap 3; then 3 fills it and the head jumps to 4. */
+static void
+test_gap_then_fill(void **state)
+{
+    char dir[1100], dir2[1100], b1[65], b2[65], b3[65], b4[65];
+    struct collected c;
+    struct portal_ingest_summary sum;
+
+    (void)state;
+    stick(dir, sizeof dir, "gap-a");
+    make_bundle(dir, sk, &pub, 1, NULL, 1, 5, "", b1);
+    make_bundle(dir, sk, &pub, 2, b1, 6, 5, "", b2);
+    stick(dir2, sizeof dir2, "gap-b");
+    make_bundle(dir2, sk, &pub, 3, b2, 11, 4, "", b3);
+    make_bundle(dir, sk, &pub, 4, b3, 15, 3, "", b4);
+    ingest(dir, &c, &sum); /* 1, 2 duplicates; 4 pending */
+    assert_int_equal(sum.n_duplicates, 2);
+    assert_int_equal(sum.n_pending, 1);
+    assert_int_equal(c.r[2].outcome, PORTAL_PENDING);
+    assert_int_equal(q_int("SELECT head_seq FROM stations WHERE station_id = $1", station), 2);
+    assert_int_equal(q_int("SELECT count(*) FROM gaps WHERE station_id = $1 AND bundle_seq = 3"
+                           " AND filled_at IS NULL",
+                           station),
+                     1);
+    assert_int_equal(q_int("SELECT count(*) FROM events WHERE station_id = $1", station), 13);
+    ingest(dir2, &c, &sum);
+    assert_int_equal(c.r[0].outcome, PORTAL_ACCEPTED);
+    assert_int_equal(q_int("SELECT head_seq FROM stations WHERE station_id = $1", station), 4);
+    assert_int_equal(q_int("SELECT head_event_seq FROM stations WHERE station_id = $1", station),
+                     17);
+    assert_int_equal(
+        q_int("SELECT count(*) FROM gaps WHERE station_id = $1 AND filled_at IS NULL", station), 0);
+    assert_int_equal(q_int("SELECT count(*) FROM events WHERE station_id = $1", station), 17);
+}
+
+/* Bundle 2 again with other content: a fork, kept, nothing imported. */
+static void
+test_fork(void **state)
+{
+    char dir[1100], b1[65], b2[65];
+    struct collected c;
+    struct portal_ingest_summary sum;
+
+    (void)state;
+    stick(dir, sizeof dir, "fork");
+    make_bundle(dir, sk, &pub, 1, NULL, 1, 5, "", b1);
+    make_bundle(dir, sk, &pub, 2, b1, 6, 5, " (restored backup)", b2);
+    ingest(dir, &c, &sum);
+    assert_int_equal(c.r[0].outcome, PORTAL_DUPLICATE);
+    assert_int_equal(c.r[1].outcome, PORTAL_FORK);
+    assert_int_equal(sum.n_forks, 1);
+    assert_int_equal(
+        q_int("SELECT count(*) FROM bundles WHERE status = 'fork' AND station_id = $1", station),
+        1);
+    assert_int_equal(
+        q_int("SELECT count(*) FROM events WHERE doc->>'tt:note' LIKE '%restored%'", NULL), 0);
+    assert_int_equal(q_int("SELECT head_seq FROM stations WHERE station_id = $1", station), 4);
+}
+
+/* An unknown key and a flipped byte: refused, nothing imported. */
+static void
+test_unknown_key_and_tamper(void **state)
+{
+    struct sig_seckey *other = NULL;
+    struct sig_pubkey opub;
+    char dir[1100], path[1300], ost[40], b[65];
+    struct collected c;
+    struct portal_ingest_summary sum;
+    long long before = q_int("SELECT count(*) FROM events", NULL);
+    FILE *f;
+
+    (void)state;
+    assert_int_equal(sig_key_generate(&other, &opub, NULL), 0);
+    stick(dir, sizeof dir, "unknown");
+    make_bundle(dir, other, &opub, 1, NULL, 1, 3, "", b);
+    ingest(dir, &c, &sum);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.r[0].outcome, PORTAL_REJECTED);
+    assert_non_null(strstr(c.r[0].reason, "unregistered"));
+    sig_seckey_free(other);
+
+    stick(dir, sizeof dir, "tamper");
+    make_bundle(dir, sk, &pub, 5,
+                "1111111111111111111111111111111111111111111111111111111111111111", 18, 3, "", b);
+    portal_station_id_for_key(&pub, ost);
+    snprintf(path, sizeof path, "%s/tramtem/%s/b-00000005.ndjson.gz", dir, ost);
+    f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, 40, SEEK_SET);
+    fputc(0x5a, f);
+    fclose(f);
+    ingest(dir, &c, &sum);
+    assert_int_equal(c.r[0].outcome, PORTAL_REJECTED);
+    assert_non_null(strstr(c.r[0].reason, "signature"));
+    assert_int_equal(q_int("SELECT count(*) FROM events", NULL), before);
+    assert_true(q_int("SELECT count(*) FROM rejections", NULL) >= 2);
+}
+
+/* Symlinks, FIFOs, huge files, odd names: refused or ignored, never followed. */
+static void
+test_hostile_stick(void **state)
+{
+    char dir[1100], sdir[1200], path[4200], cmd[12000];
+    struct collected c;
+    struct portal_ingest_summary sum;
+
+    (void)state;
+    stick(dir, sizeof dir, "hostile");
+    snprintf(sdir, sizeof sdir, "%s/tramtem/%s", dir, station);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s' && ln -s /etc/passwd '%s/b-00000009.ndjson.gz' &&"
+             " mkfifo '%s/b-00000010.ndjson.gz' && touch '%s/../..evil' '%s/B-00000001.NDJSON.GZ'"
+             " '%s/b-1.ndjson.gz' && truncate -s 2M '%s/b-00000011.ndjson.gz.minisig' &&"
+             " ln -s /etc '%s/../st-link'",
+             sdir, sdir, sdir, sdir, sdir, sdir, sdir, sdir);
+    assert_int_equal(system(cmd), 0);
+    ingest(dir, &c, &sum);
+    assert_int_equal(sum.n_accepted + sum.n_pending + sum.n_duplicates, 0);
+    assert_int_equal(sum.n_rejected, 3);
+    for (int i = 0; i < c.n; i++)
+        assert_int_equal(c.r[i].outcome, PORTAL_REJECTED);
+    assert_int_equal(sum.n_ignored, 4); /* ..evil, B-…GZ, b-1…, the st-link symlink */
+    /* Nothing of /etc came into quarantine. */
+    snprintf(path, sizeof path, "grep -rl root: '%s' >/dev/null", sum.quarantine);
+    assert_int_not_equal(system(path), 0);
+}
+
+/* A later key revocation: bundles after the cut are refused. */
+static void
+test_revoked_key(void **state)
+{
+    char dir[1100], b5[65];
+    struct collected c;
+    struct portal_ingest_summary sum;
+    PGresult *res;
+    char b4[65];
+    const char *params[1] = {station};
+
+    (void)state;
+    assert_int_equal(portal_store_exec(st,
+                                       "SELECT encode(hash, 'hex') FROM bundles WHERE station_id ="
+                                       " $1 AND bundle_seq = 4 AND status = 'accepted'",
+                                       1, params, &res, NULL),
+                     0);
+    snprintf(b4, sizeof b4, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    assert_int_equal(portal_registry_revoke(st, station, -1, "stolen", NULL), 0);
+    stick(dir, sizeof dir, "revoked");
+    make_bundle(dir, sk, &pub, 5, b4, 18, 2, "", b5);
+    ingest(dir, &c, &sum);
+    assert_int_equal(c.r[0].outcome, PORTAL_REJECTED);
+    assert_non_null(strstr(c.r[0].reason, "revoked"));
+    assert_int_equal(
+        q_int("SELECT count(*) FROM events WHERE station_id = $1 AND seq > 17", station), 0);
+}
+
+static void
+test_names(void **state)
+{
+    (void)state;
+    assert_true(quarantine_name_ok("b-00000042.ndjson.gz"));
+    assert_true(quarantine_name_ok("b-00000042.ndjson.gz.minisig"));
+    assert_false(quarantine_name_ok("b-0000042.ndjson.gz"));
+    assert_false(quarantine_name_ok("b-00000042.ndjson.gz.minisig.x"));
+    assert_false(quarantine_name_ok("../00000042.ndjson.gz"));
+    assert_false(quarantine_name_ok("B-00000042.ndjson.gz"));
+    assert_false(quarantine_name_ok("b-0000004a.ndjson.gz"));
+    assert_true(portal_station_id_ok("st-1a2b3c4d"));
+    assert_false(portal_station_id_ok("-x"));
+    assert_false(portal_station_id_ok("../etc"));
+    assert_false(portal_station_id_ok("a b"));
+    assert_false(portal_station_id_ok("abcdefghijabcdefghijabcdefghijabc"));
+}
+
+static void
+test_epcis_index(void **state)
+{
+    static const char ev[] =
+        "{\"type\":\"AggregationEvent\",\"eventID\":\"e1\",\"eventTime\":\"2026-11-25T08:00:00Z\","
+        "\"action\":\"ADD\",\"bizStep\":\"https://ref.gs1.org/cbv/BizStep-packing\","
+        "\"parentID\":\"https://id.gs1.org/00/095201230000000018\","
+        "\"childEPCs\":[\"https://id.gs1.org/01/09520123456788/10/L%2F1/21/7\"],"
+        "\"childQuantityList\":[{\"epcClass\":\"https://id.gs1.org/01/09520123456788/10/L2\"}]}";
+    struct epcis_row r;
+    char g[15], l[21], s[21], c[19];
+
+    (void)state;
+    assert_int_equal(epcis_row_from_json(ev, strlen(ev), &r, NULL), 0);
+    assert_string_equal(r.biz_step, "packing");
+    assert_string_equal(r.sscc, "095201230000000018");
+    assert_string_equal(r.lot, "L/1");
+    assert_int_equal(r.n_keys, 4);
+    assert_string_equal(r.keys[0], "sscc:095201230000000018");
+    assert_string_equal(r.keys[1], "lot:09520123456788:L/1");
+    assert_string_equal(r.keys[2], "sgtin:09520123456788:7");
+    assert_string_equal(r.keys[3], "lot:09520123456788:L2");
+    assert_int_equal(epcis_dl_ids("/01/09520123456788/10/A%00", g, l, s, c), TT_EPARSE);
+    assert_int_equal(epcis_dl_ids("https://x.example/01/123/10/A", g, l, s, c), TT_EPARSE);
+    assert_int_equal(epcis_dl_ids("/01/09520123456788/10/A%2", g, l, s, c), TT_EPARSE);
+    assert_int_equal(epcis_row_from_json("[1]", 3, &r, NULL), TT_EPARSE);
+    assert_int_equal(epcis_row_from_json("{\"type\":\"ObjectEvent\"}", 22, &r, NULL), TT_EINVAL);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest pure[] = {
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_epcis_index),
+    };
+    const struct CMUnitTest db[] = {
+        cmocka_unit_test(test_migrate_is_idempotent),
+        cmocka_unit_test(test_chain_and_duplicates),
+        cmocka_unit_test(test_gap_then_fill),
+        cmocka_unit_test(test_fork),
+        cmocka_unit_test(test_unknown_key_and_tamper),
+        cmocka_unit_test(test_hostile_stick),
+        cmocka_unit_test(test_revoked_key),
+    };
+    int failed = cmocka_run_group_tests_name("portal pure", pure, NULL, NULL);
+
+    return failed + cmocka_run_group_tests_name("portal ingest (PostgreSQL)", db, setup, teardown);
+}
