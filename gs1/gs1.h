@@ -18,11 +18,11 @@
 
 #include "../common/tt.h"
 
-#define GS1_AI_LEN_MAX 4       /* AIs are 2-4 digits */
+#define GS1_AI_LEN_MAX    4    /* AIs are 2-4 digits */
 #define GS1_VALUE_LEN_MAX 90   /* longest AI value (91-99: x..90) */
-#define GS1_ELEMENTS_MAX 32    /* elements in one message */
-#define GS1_DATA_LEN_MAX 8192  /* longest input gs1_parse() takes */
-#define GS1_128_DATA_MAX 48    /* GS1-128 data characters (FNC1s count) */
+#define GS1_ELEMENTS_MAX  32   /* elements in one message */
+#define GS1_DATA_LEN_MAX  8192 /* longest input gs1_parse() takes */
+#define GS1_128_DATA_MAX  48   /* GS1-128 data characters (FNC1s count) */
 
 /* What went wrong (err->detail). Station/ words each one for the user. */
 enum gs1_error {
@@ -64,7 +64,7 @@ struct gs1_msg {
     size_t n;
     struct gs1_element el[GS1_ELEMENTS_MAX];
     enum gs1_form form;
-    char aim[4];     /* symbology identifier seen ("]C1", "]e0" ...) or "" */
+    char aim[4]; /* symbology identifier seen ("]C1", "]e0" ...) or "" */
     /* Where the last error was found (set by parse/validate on failure). */
     char err_ai[GS1_AI_LEN_MAX + 1];
     size_t err_pos;
@@ -164,14 +164,14 @@ int gs1_dl_uri(const struct gs1_msg *msg, const char *base, char *out, size_t ou
 /* ---- the AI table and explanations ---- */
 
 struct gs1_ai_info {
-    const char *ai;        /* "01", "3103", "7007" ... */
-    const char *format;    /* "N14,csum", "X..20", "N6,yymmdd" ... as in the specs */
-    const char *title_en;  /* "GTIN" */
-    const char *title_vi;  /* "Mã số thương phẩm toàn cầu (GTIN)" */
-    const char *desc_en;   /* one plain sentence */
+    const char *ai;       /* "01", "3103", "7007" ... */
+    const char *format;   /* "N14,csum", "X..20", "N6,yymmdd" ... as in the specs */
+    const char *title_en; /* "GTIN" */
+    const char *title_vi; /* "Mã số thương phẩm toàn cầu (GTIN)" */
+    const char *desc_en;  /* one plain sentence */
     const char *desc_vi;
-    unsigned char fnc1;    /* 1: needs FNC1 after it unless last */
-    unsigned char dl;      /* 1: allowed as Digital Link attribute / key / qualifier */
+    unsigned char fnc1; /* 1: needs FNC1 after it unless last */
+    unsigned char dl;   /* 1: allowed as Digital Link attribute / key / qualifier */
 };
 
 /* The table entry for `ai` or NULL when unknown (borrowed, static). */
