@@ -1,0 +1,599 @@
+/*
+ * export.c — the station side of sync (export.h): key files, bundles made
+ * from the store into the spool, copies to sticks, receipts and master
+ * data imported back. The store is changed only after a step fully
+ * succeeded, and never for a stick copy that did not read back.
+ */
+#include "export.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ZERO_B2 "0000000000000000000000000000000000000000000000000000000000000000"
+
+int
+sync_paths_for_db(const char *db_path, struct sync_paths *out, struct tt_err *err)
+{
+    const char *slash = strrchr(db_path, '/');
+    int dlen = slash == NULL ? 1 : slash == db_path ? 1 : (int)(slash - db_path);
+    const char *dir = slash == NULL ? "." : db_path;
+    int a = snprintf(out->keydir, sizeof out->keydir, "%.*s/keys", dlen, dir);
+    int b = snprintf(out->spool, sizeof out->spool, "%.*s/spool", dlen, dir);
+
+    if (a < 0 || b < 0 || (size_t)a >= sizeof out->keydir || (size_t)b >= sizeof out->spool)
+        return tt_err_set(err, TT_EINVAL, "sync_paths", "database path too long");
+    return 0;
+}
+
+static int
+mkdir_p(const char *path, mode_t mode, struct tt_err *err)
+{
+    if (mkdir(path, mode) != 0 && errno != EEXIST)
+        return tt_err_set(err, TT_EIO, "sync", "cannot create %s: %s", path, strerror(errno));
+    return 0;
+}
+
+static void
+key_path(const struct sync_paths *p, const char *name, char out[4200])
+{
+    snprintf(out, 4200, "%s/%s", p->keydir, name);
+}
+
+int
+sync_key_init(const struct sync_paths *p, struct sig_pubkey *pub, struct tt_err *err)
+{
+    char skp[4200], pkp[4200];
+    struct sig_seckey *sk = NULL;
+    int rc;
+
+    key_path(p, "station.key", skp);
+    key_path(p, "station.pub", pkp);
+    if (access(skp, F_OK) == 0)
+        return tt_err_set(err, TT_EEXIST, "sync_key_init",
+                          "a station key already exists (%s); it is never replaced", skp);
+    if ((rc = mkdir_p(p->keydir, 0700, err)) != 0 || (rc = sig_key_generate(&sk, pub, err)) != 0)
+        return rc;
+    rc = sig_seckey_write(skp, sk, err);
+    sig_seckey_free(sk);
+    if (rc == 0)
+        rc = sig_pubkey_write(pkp, pub, err);
+    return rc;
+}
+
+int
+sync_key_public(const struct sync_paths *p, struct sig_pubkey *pub, struct tt_err *err)
+{
+    char pkp[4200];
+    int rc;
+
+    key_path(p, "station.pub", pkp);
+    rc = sig_pubkey_read(pkp, pub, err);
+    if (rc == TT_ENOTFOUND)
+        return tt_err_set(err, TT_ENOTFOUND, "sync_key_public",
+                          "no station key yet: run 'tramtem key init'");
+    return rc;
+}
+
+int
+sync_key_pin_portal(const struct sync_paths *p, const char *pub_file, struct tt_err *err)
+{
+    struct sig_pubkey pub;
+    char path[4200];
+    int rc;
+
+    if ((rc = sig_pubkey_read(pub_file, &pub, err)) != 0 ||
+        (rc = mkdir_p(p->keydir, 0700, err)) != 0)
+        return rc;
+    key_path(p, "portal.pub", path);
+    return sig_pubkey_write(path, &pub, err);
+}
+
+int
+sync_key_revoked(const struct sync_paths *p, const char *key_id_hex)
+{
+    char path[4200], line[64];
+    FILE *f;
+    int found = 0;
+
+    key_path(p, "revoked.txt", path);
+    if ((f = fopen(path, "re")) == NULL)
+        return 0;
+    while (!found && fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        found = strcmp(line, key_id_hex) == 0;
+    }
+    fclose(f);
+    return found;
+}
+
+int
+sync_station_id(struct db *db, const struct sig_pubkey *pub, char out[BUNDLE_STATION_MAX],
+                struct tt_err *err)
+{
+    char id[64] = "";
+    int rc = db_setting_get(db, "station.id", id, sizeof id, err);
+
+    if (rc != 0)
+        return rc;
+    if (id[0] != '\0' && strlen(id) < BUNDLE_STATION_MAX)
+        snprintf(out, BUNDLE_STATION_MAX, "%s", id);
+    else
+        bundle_station_id(pub->key_id, out);
+    return 0;
+}
+
+/* "2026-11-25T20:17:33+07:00" for a time in ms and a zone offset in minutes. */
+static void
+format_created(int64_t now_ms, int tz_minutes, char out[40])
+{
+    time_t t = (time_t)(now_ms / 1000) + (time_t)tz_minutes * 60;
+    struct tm tm;
+    int off = tz_minutes < 0 ? -tz_minutes : tz_minutes;
+
+    gmtime_r(&t, &tm);
+    snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", (tm.tm_year + 1900) % 10000,
+             (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+             tm.tm_sec % 100, tz_minutes < 0 ? '-' : '+', (off / 60) % 100, off % 60);
+}
+
+struct walk {
+    struct bundle_writer *w;
+    struct tt_err *err;
+    uint64_t n, last;
+};
+
+static int
+walk_event(void *ctx, const struct db_event_row *row)
+{
+    struct walk *wk = ctx;
+    int rc = bundle_writer_event(wk->w, (uint64_t)row->seq, row->json, row->json_len, wk->err);
+
+    if (rc == 0) {
+        wk->n++;
+        wk->last = (uint64_t)row->seq;
+    }
+    return rc;
+}
+
+static int
+count_event(void *ctx, const struct db_event_row *row)
+{
+    struct walk *wk = ctx;
+
+    wk->n++;
+    wk->last = (uint64_t)row->seq;
+    return 0;
+}
+
+/* Writes one payload to `fd` for the header's events; TT_EINVAL when the store differs. */
+static int
+write_payload(struct db *db, int fd, const struct bundle_header *h, struct bundle_info *out,
+              struct tt_err *err)
+{
+    struct walk wk = {.err = err};
+    int rc;
+
+    if ((rc = bundle_writer_new(fd, h, &wk.w, err)) != 0)
+        return rc;
+    rc = db_events_after(db, (int64_t)h->first_event_seq - 1, (int64_t)h->event_count, walk_event,
+                         &wk, err);
+    if (rc == 0)
+        rc = bundle_writer_finish(wk.w, out->hash512, out->b2_256, &out->payload_bytes, err);
+    bundle_writer_free(wk.w);
+    return rc;
+}
+
+static int
+write_text_file(const char *path, const char *text, struct tt_err *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    size_t len = strlen(text);
+    int rc = 0;
+
+    if (fd < 0)
+        return tt_err_set(err, TT_EIO, "sync", "cannot create %s: %s", path, strerror(errno));
+    if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0)
+        rc = tt_err_set(err, errno == ENOSPC ? TT_ENOSPC : TT_EIO, "sync", "cannot write %s: %s",
+                        path, strerror(errno));
+    if (close(fd) != 0 && rc == 0)
+        rc = tt_err_set(err, TT_EIO, "sync", "cannot close %s", path);
+    return rc;
+}
+
+/* Fills the header of the next bundle from the plan and the store. */
+static int
+plan_header(struct db *db, const struct sig_pubkey *pub, const struct db_export *plan,
+            int64_t now_ms, struct bundle_header *h, struct tt_err *err)
+{
+    struct db_settings st;
+    struct db_clock_state clk;
+    struct db_receipt last;
+    int64_t mdv = 0;
+    int rc;
+
+    memset(h, 0, sizeof *h);
+    h->format = BUNDLE_FORMAT;
+    if ((rc = sync_station_id(db, pub, h->station, err)) != 0 ||
+        (rc = db_settings_get(db, &st, err)) != 0 || (rc = db_clock_check(db, &clk, err)) != 0)
+        return rc;
+    sig_keyid_hex(pub->key_id, h->key_id);
+    h->bundle_seq = (uint64_t)plan->bundle_seq;
+    snprintf(h->prev_b2, sizeof h->prev_b2, "%s", plan->prev_b2[0] ? plan->prev_b2 : ZERO_B2);
+    h->first_event_seq = (uint64_t)plan->first_seq;
+    h->last_event_seq = (uint64_t)plan->last_seq;
+    h->event_count = (uint64_t)(plan->last_seq - plan->first_seq + 1);
+    if (h->event_count > SYNC_BUNDLE_EVENTS_MAX) {
+        h->event_count = SYNC_BUNDLE_EVENTS_MAX;
+        h->last_event_seq = h->first_event_seq + SYNC_BUNDLE_EVENTS_MAX - 1;
+    }
+    /* The clock is recorded as it is, never used to order anything. */
+    format_created(now_ms >= 0 ? now_ms : clk.now_ms, st.tz_minutes, h->created);
+    h->clock_trusted = now_ms >= 0 ? now_ms >= clk.floor_ms : clk.ok;
+    rc = db_receipt_last(db, &last, err);
+    if (rc == 0)
+        h->last_receipt_seq_seen = (uint64_t)last.receipt_seq;
+    else if (rc != TT_ENOTFOUND)
+        return rc;
+    if (err != NULL)
+        tt_err_clear(err);
+    if ((rc = db_counter_peek(db, "masterdata", &mdv, err)) != 0)
+        return rc;
+    h->master_data_version = (uint64_t)mdv;
+    return 0;
+}
+
+/* Seqs may have holes: count exactly what lies in [first, first+max). */
+static int
+exact_range(struct db *db, struct bundle_header *h, int64_t newest, struct tt_err *err)
+{
+    struct walk wk = {.err = err};
+    int64_t cap = (int64_t)SYNC_BUNDLE_EVENTS_MAX;
+    int rc = db_events_after(db, (int64_t)h->first_event_seq - 1, cap, count_event, &wk, err);
+
+    if (rc != 0)
+        return rc;
+    if (wk.n == 0 || (int64_t)wk.last > newest)
+        return tt_err_set(err, TT_ESTATE, "sync_make_bundles", "the events changed meanwhile");
+    h->event_count = wk.n;
+    h->last_event_seq = wk.last;
+    return 0;
+}
+
+static int
+spool_one(struct db *db, const struct sync_paths *p, const struct sig_seckey *sk,
+          const struct bundle_header *h0, struct bundle_info *bi, struct tt_err *err)
+{
+    struct bundle_header h = *h0;
+    char name[32], tmp[4200], fin[4200], stmp[4200], sfin[4200];
+    char comment[512], *sigtext;
+    int fd, rc;
+
+    bundle_file_name(h.bundle_seq, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", p->spool, name);
+    snprintf(fin, sizeof fin, "%s/%s", p->spool, name);
+    snprintf(stmp, sizeof stmp, "%s/.%s.minisig.tmp", p->spool, name);
+    snprintf(sfin, sizeof sfin, "%s/%s.minisig", p->spool, name);
+    for (int attempt = 0;; attempt++) {
+        fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return tt_err_set(err, TT_EIO, "sync", "cannot create %s: %s", tmp, strerror(errno));
+        rc = write_payload(db, fd, &h, bi, err);
+        if (rc == 0 && fsync(fd) != 0)
+            rc = tt_err_set(err, TT_EIO, "sync", "cannot flush %s", tmp);
+        close(fd);
+        if (rc != TT_EINVAL || attempt > 0)
+            break;
+        /* Holes in the seqs: the fast plan did not match; count and write again. */
+        if ((rc = exact_range(db, &h, (int64_t)h0->last_event_seq, err)) != 0)
+            break;
+    }
+    if (rc == 0 && bi->payload_bytes > BUNDLE_FILE_MAX)
+        rc = tt_err_set(err, TT_EINVAL, "sync", "bundle larger than 1 GiB");
+    bi->header = h;
+    if (rc == 0 && (sigtext = malloc(SIG_TRUSTED_MAX + 1200)) != NULL) {
+        char untrusted[128];
+
+        bundle_trusted_comment(&h, comment, sizeof comment);
+        snprintf(untrusted, sizeof untrusted, "tramtem bundle %s from station %s", name, h.station);
+        rc = sig_sign_hash(sk, bi->hash512, comment, untrusted, sigtext, SIG_TRUSTED_MAX + 1200,
+                           err);
+        if (rc == 0)
+            rc = write_text_file(stmp, sigtext, err);
+        free(sigtext);
+    } else if (rc == 0) {
+        rc = tt_err_set(err, TT_ENOMEM, "sync", "no memory");
+    }
+    /* Payload first, signature last: the signature is the commit record. */
+    if (rc == 0 && (rename(tmp, fin) != 0 || rename(stmp, sfin) != 0))
+        rc = tt_err_set(err, TT_EIO, "sync", "cannot rename in %s: %s", p->spool, strerror(errno));
+    if (rc == 0) {
+        int dfd = open(p->spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (dfd < 0 || fsync(dfd) != 0)
+            rc = tt_err_set(err, TT_EIO, "sync", "cannot flush %s", p->spool);
+        if (dfd >= 0)
+            close(dfd);
+    }
+    if (rc != 0) {
+        unlink(tmp);
+        unlink(stmp);
+    }
+    return rc;
+}
+
+static int
+record_export(struct db *db, const struct bundle_info *bi, struct tt_err *err)
+{
+    const struct bundle_header *h = &bi->header;
+    struct db_export e;
+    char detail[128];
+    int rc;
+
+    memset(&e, 0, sizeof e);
+    e.bundle_seq = (int64_t)h->bundle_seq;
+    e.first_seq = (int64_t)h->first_event_seq;
+    e.last_seq = (int64_t)h->last_event_seq;
+    e.n_events = (int64_t)h->event_count;
+    snprintf(e.prev_b2, sizeof e.prev_b2, "%s", h->bundle_seq == 1 ? "" : h->prev_b2);
+    sig_hex(bi->b2_256, SIG_B2_256_LEN, e.payload_b2);
+    e.payload_size = (int64_t)bi->payload_bytes;
+    bundle_file_name(h->bundle_seq, e.file_name);
+    snprintf(e.created, sizeof e.created, "%s", h->created);
+    e.clock_trusted = h->clock_trusted;
+    if ((rc = db_tx_begin(db, err)) != 0)
+        return rc;
+    rc = db_export_record(db, &e, err);
+    /* The header fields the exports table lacks, so the bundle can be made again byte for byte. */
+    snprintf(detail, sizeof detail,
+             "last_receipt_seq_seen=%" PRIu64 " master_data_version=%" PRIu64,
+             h->last_receipt_seq_seen, h->master_data_version);
+    if (rc == 0)
+        rc = db_audit_add(db, "sync.export", e.file_name, detail, err);
+    if (rc == 0)
+        rc = db_tx_commit(db, err);
+    else
+        db_tx_rollback(db);
+    return rc;
+}
+
+static int
+spool_lock(const struct sync_paths *p, int *fd_out, struct tt_err *err)
+{
+    char path[4200];
+    int rc, fd;
+
+    if ((rc = mkdir_p(p->spool, 0755, err)) != 0)
+        return rc;
+    snprintf(path, sizeof path, "%s/.lock", p->spool);
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0)
+        return tt_err_set(err, TT_EIO, "sync", "cannot open %s: %s", path, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return tt_err_set(err, TT_EBUSY, "sync", "another export is running; wait for it");
+    }
+    *fd_out = fd;
+    return 0;
+}
+
+static int
+make_bundles_locked(struct db *db, const struct sync_paths *p, int64_t now_ms,
+                    struct sync_export_result *res, struct tt_err *err)
+{
+    struct sig_seckey *sk = NULL;
+    struct sig_pubkey pub;
+    char skp[4200];
+    int rc;
+
+    key_path(p, "station.key", skp);
+    if ((rc = sync_key_public(p, &pub, err)) != 0)
+        return rc;
+    for (;;) {
+        struct db_export plan;
+        struct bundle_header h;
+        struct bundle_info bi;
+
+        if ((rc = db_export_plan(db, &plan, err)) != 0)
+            break;
+        if (plan.last_seq < plan.first_seq || plan.first_seq <= 0)
+            break; /* nothing new */
+        if (sk == NULL && (rc = sig_seckey_read(skp, &sk, err)) != 0)
+            break;
+        if ((rc = plan_header(db, &pub, &plan, now_ms, &h, err)) != 0 ||
+            (rc = spool_one(db, p, sk, &h, &bi, err)) != 0 ||
+            (rc = record_export(db, &bi, err)) != 0)
+            break;
+        if (res->first_new_bundle == 0)
+            res->first_new_bundle = bi.header.bundle_seq;
+        res->last_new_bundle = bi.header.bundle_seq;
+        res->new_events += bi.header.event_count;
+        res->clock_trusted = bi.header.clock_trusted;
+    }
+    sig_seckey_free(sk); /* wiped */
+    return rc;
+}
+
+int
+sync_make_bundles(struct db *db, const struct sync_paths *p, int64_t now_ms,
+                  struct sync_export_result *res, struct tt_err *err)
+{
+    struct sync_export_result local;
+    int lock, rc;
+
+    if (res == NULL)
+        res = &local;
+    memset(res, 0, sizeof *res);
+    res->clock_trusted = 1;
+    if ((rc = spool_lock(p, &lock, err)) != 0)
+        return rc;
+    rc = make_bundles_locked(db, p, now_ms, res, err);
+    close(lock);
+    return rc;
+}
+
+struct unacked {
+    struct stick_bundle *b;
+    struct db_export *e;
+    size_t n, cap;
+};
+
+static int
+collect_unacked(void *ctx, const struct db_export *e)
+{
+    struct unacked *u = ctx;
+
+    if (u->n == u->cap) {
+        size_t cap = u->cap ? u->cap * 2 : 16;
+        struct stick_bundle *nb = realloc(u->b, cap * sizeof *nb);
+        struct db_export *ne;
+
+        if (nb == NULL)
+            return TT_ENOMEM;
+        u->b = nb;
+        if ((ne = realloc(u->e, cap * sizeof *ne)) == NULL)
+            return TT_ENOMEM;
+        u->e = ne;
+        u->cap = cap;
+    }
+    u->e[u->n++] = *e;
+    return 0;
+}
+
+/* Hashes each spool payload and checks it against the store before it goes anywhere. */
+static int
+prepare_unacked(const struct sync_paths *p, struct unacked *u, struct tt_err *err)
+{
+    for (size_t i = 0; i < u->n; i++) {
+        struct stick_bundle *b = &u->b[i];
+        char path[4200], hex[65];
+        uint8_t b2[SIG_B2_256_LEN];
+        int fd, rc;
+
+        memset(b, 0, sizeof *b);
+        b->bundle_seq = (uint64_t)u->e[i].bundle_seq;
+        b->spool_dir = p->spool;
+        b->name = u->e[i].file_name;
+        b->size = (uint64_t)u->e[i].payload_size;
+        snprintf(path, sizeof path, "%s/%s", p->spool, b->name);
+        if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+            return tt_err_set(err, TT_ECORRUPT, "sync", "the spool copy of %s is missing: %s",
+                              b->name, strerror(errno));
+        rc = sig_hash_fd(fd, b->hash512, b2, err);
+        close(fd);
+        if (rc != 0)
+            return rc;
+        sig_hex(b2, sizeof b2, hex);
+        if (strcmp(hex, u->e[i].payload_b2) != 0)
+            return tt_err_set(err, TT_ECORRUPT, "sync",
+                              "the spool copy of %s is damaged (hash differs from the record)",
+                              b->name);
+    }
+    return 0;
+}
+
+static int
+copy_unacked(struct db *db, const struct sync_paths *p, const char *dir, const char *volume,
+             const char *station, stick_progress_fn progress, void *ctx,
+             struct sync_export_result *res, struct tt_err *err)
+{
+    struct unacked u = {0};
+    struct sig_pubkey pub;
+    uint64_t need = 0;
+    int *copied = NULL, rc;
+
+    if ((rc = sync_key_public(p, &pub, err)) != 0 ||
+        (rc = db_export_list_unacked(db, collect_unacked, &u, err)) != 0)
+        goto done;
+    res->n_unacked = u.n;
+    if (u.n == 0)
+        goto done;
+    if ((copied = calloc(u.n, sizeof *copied)) == NULL) {
+        rc = tt_err_set(err, TT_ENOMEM, "sync", "no memory");
+        goto done;
+    }
+    if ((rc = prepare_unacked(p, &u, err)) != 0)
+        goto done;
+    for (size_t i = 0; i < u.n; i++)
+        need += u.b[i].size + 65536;
+    if ((rc = stick_check_space(dir, need, err)) != 0)
+        goto done;
+    rc = stick_write_bundles(dir, station, u.b, u.n, &pub, copied, progress, ctx, err);
+    for (size_t i = 0; i < u.n; i++) {
+        if (!copied[i])
+            continue;
+        /* Recorded only after the read-back verified; a failure here loses nothing. */
+        if (db_export_copied(db, (int64_t)u.b[i].bundle_seq, volume, NULL) == 0)
+            res->n_copied++;
+    }
+done:
+    free(copied);
+    free(u.b);
+    free(u.e);
+    return rc;
+}
+
+struct inbox {
+    struct db *db;
+    const struct sync_paths *p;
+    const char *sdir;
+    struct sync_export_result *res;
+};
+
+static int
+inbox_file(void *ctx, const char *name)
+{
+    struct inbox *in = ctx;
+    char path[4200], detail[300];
+    struct tt_err e;
+
+    tt_err_clear(&e);
+    snprintf(path, sizeof path, "%s/%s", in->sdir, name);
+    if (sync_import(in->db, in->p, path, NULL, &e) == 0) {
+        in->res->n_imported++;
+    } else if (e.detail != RECEIPT_P_REPLAY) {
+        /* Old receipts stay on sticks and are skipped quietly; others are noted. */
+        in->res->n_refused++;
+        snprintf(detail, sizeof detail, "%s", e.msg);
+        db_audit_add(in->db, "sync.import.refused", name, detail, NULL);
+    }
+    return 0;
+}
+
+int
+sync_export(struct db *db, const struct sync_paths *p, const char *dir, const char *volume,
+            int64_t now_ms, stick_progress_fn progress, void *ctx, struct sync_export_result *res,
+            struct tt_err *err)
+{
+    struct sync_export_result local;
+    struct sig_pubkey pub;
+    char station[BUNDLE_STATION_MAX], sdir[4096];
+    struct inbox in;
+    int lock, rc;
+
+    if (res == NULL)
+        res = &local;
+    memset(res, 0, sizeof *res);
+    res->clock_trusted = 1;
+    if ((rc = sync_key_public(p, &pub, err)) != 0 ||
+        (rc = sync_station_id(db, &pub, station, err)) != 0)
+        return rc;
+    if ((rc = stick_check_space(dir, 0, err)) != 0 || (rc = spool_lock(p, &lock, err)) != 0)
+        return rc;
+    rc = make_bundles_locked(db, p, now_ms, res, err);
+    if (rc == 0)
+        rc = copy_unacked(db, p, dir, volume, station, progress, ctx, res, err);
+    close(lock);
+    if (rc != 0)
+        return rc;
+    stick_station_dir(dir, station, sdir, sizeof sdir);
+    in = (struct inbox){.db = db, .p = p, .sdir = sdir, .res = res};
+    return stick_list_inbox(sdir, inbox_file, &in, err);
+}

@@ -1,0 +1,104 @@
+/*
+ * export.h — the station side of sync: the station key, making bundles
+ * from the store into the spool, putting every unacknowledged bundle on a
+ * stick, and importing the portal's receipts and master data.
+ *
+ * This is the only part of sync/ that uses the station's store (db/); the
+ * portal must not link it (it uses sig.h, bundle.h, receipt.h, stick.h).
+ *
+ * Files beside the database (`dirname(db)`):
+ *   keys/station.key   the secret key, minisign format, mode 0600, never in
+ *                      the database; read only while signing, then wiped
+ *   keys/station.pub   the public key to register with the portal
+ *   keys/portal.pub    the portal's key, pinned at install (`key portal`)
+ *   keys/revoked.txt   key ids the portal revoked (from master data)
+ *   spool/             every bundle made, kept until a receipt covers it
+ *
+ * State lives in the store: exports (bundles made, copied, acked), receipts
+ * (monotonic receipt_seq), the counters "bundle" and "masterdata".
+ * Nothing here changes the store unless the whole step succeeded.
+ */
+#ifndef TT_SYNC_EXPORT_H
+#define TT_SYNC_EXPORT_H
+
+#include <stdint.h>
+
+#include "../common/tt.h"
+#include "../db/db.h"
+#include "bundle.h"
+#include "receipt.h"
+#include "sig.h"
+#include "stick.h"
+
+#define SYNC_BUNDLE_EVENTS_MAX 1000000 /* events per bundle: keeps files far below 1 GiB */
+
+struct sync_paths {
+    char keydir[4096];
+    char spool[4096];
+};
+
+/* The key and spool folders for the database at db_path. */
+int sync_paths_for_db(const char *db_path, struct sync_paths *out, struct tt_err *err);
+
+/* Creates keys/station.key (0600) and keys/station.pub; TT_EEXIST when a key exists. */
+int sync_key_init(const struct sync_paths *p, struct sig_pubkey *pub, struct tt_err *err);
+
+/* Reads keys/station.pub; TT_ENOTFOUND when `key init` was not run. */
+int sync_key_public(const struct sync_paths *p, struct sig_pubkey *pub, struct tt_err *err);
+
+/* Pins the portal's public key (copies and checks the file) as keys/portal.pub. */
+int sync_key_pin_portal(const struct sync_paths *p, const char *pub_file, struct tt_err *err);
+
+/* 1 when the key id (16 hex) is in keys/revoked.txt. */
+int sync_key_revoked(const struct sync_paths *p, const char *key_id_hex);
+
+/* The station id for bundles: the setting station.id, else "st-" + 8 hex of the key id. */
+int sync_station_id(struct db *db, const struct sig_pubkey *pub, char out[BUNDLE_STATION_MAX],
+                    struct tt_err *err);
+
+struct sync_export_result {
+    uint64_t first_new_bundle, last_new_bundle; /* 0, 0 when nothing new */
+    uint64_t new_events;
+    int clock_trusted; /* 0 when the clock was behind the time floor */
+    size_t n_unacked;  /* bundles that had to go on the stick */
+    size_t n_copied;   /* of those, copied and read back */
+    size_t n_imported; /* receipts / master data imported from the stick */
+    size_t n_refused;  /* portal files refused (reasons in the audit trail) */
+};
+
+/*
+ * Makes bundles of all events not yet exported into the spool (signed,
+ * recorded in the store), at most SYNC_BUNDLE_EVENTS_MAX events each.
+ * `now_ms` < 0 reads the clock. res may be NULL.
+ */
+int sync_make_bundles(struct db *db, const struct sync_paths *p, int64_t now_ms,
+                      struct sync_export_result *res, struct tt_err *err);
+
+/*
+ * The whole export to `dir` (a stick's mount point or a folder): make new
+ * bundles, write every unacknowledged bundle by the stick protocol,
+ * record the copies, then import receipts and master data found in the
+ * station's folder there. `volume` names the medium in the record.
+ */
+int sync_export(struct db *db, const struct sync_paths *p, const char *dir, const char *volume,
+                int64_t now_ms, stick_progress_fn progress, void *ctx,
+                struct sync_export_result *res, struct tt_err *err);
+
+struct sync_import_result {
+    int kind;               /* 'r' receipt, 'm' master data */
+    uint64_t seq;           /* receipt_seq or master-data version */
+    uint64_t acked_through; /* receipts: bundles acknowledged up to */
+    size_t n_items;         /* receipts: gaps, rejections, conflicts kept */
+    size_t n_products;      /* master data: products added */
+};
+
+/*
+ * Imports one receipt or master-data file (with FILE.minisig beside it),
+ * signed by the pinned portal key. Refused (tt_err.detail a RECEIPT_P_*):
+ * another key, another station, receipt_seq or version not above the
+ * stored one (replay: nothing changes), acknowledging bundles never sent.
+ */
+int sync_import(struct db *db, const struct sync_paths *p, const char *file,
+                struct sync_import_result *res, struct tt_err *err);
+
+#endif
