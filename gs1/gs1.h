@@ -192,4 +192,68 @@ const char *gs1_table_version(void);
 size_t gs1_ai_count(void);
 const struct gs1_ai_info *gs1_ai_at(size_t i);
 
+/* A stable lower-case name for a GS1_E_* code ("check_digit"), for JSON and logs. */
+const char *gs1_error_name(int code);
+
+/* ---- explanation: an element's value interpreted (the words are the station's) ---- */
+
+enum gs1_value_kind {
+    GS1_KIND_TEXT,         /* nothing to interpret: show the value */
+    GS1_KIND_KEY,          /* GTIN, SSCC, GLN ...: number with check digit */
+    GS1_KIND_DATE,         /* one or two dates (7007 may be a range), maybe a time */
+    GS1_KIND_MEASURE,      /* number with decimals and a unit (weights, sizes, temperatures) */
+    GS1_KIND_AMOUNT,       /* money with decimals, maybe an ISO 4217 currency */
+    GS1_KIND_COUNT,        /* a whole number of items */
+    GS1_KIND_COUNTRIES,    /* one to five ISO 3166 countries */
+    GS1_KIND_COUNTRY_TEXT, /* a country then text (703n approval number, 421 postcode) */
+};
+
+struct gs1_date {
+    int year, month, day; /* year with century (GS1 sliding window) */
+    int last_day;         /* 1: the label said day 00, meaning the last day of the month */
+};
+
+struct gs1_country_ref {
+    unsigned num;        /* ISO 3166 numeric; 999 = "any country" (703n) */
+    const char *alpha2;  /* "VN", or "" */
+    const char *name_en; /* "Viet Nam"-style names, or "" (borrowed, static) */
+    const char *name_vi;
+};
+
+struct gs1_explanation {
+    enum gs1_value_kind kind;
+    const struct gs1_ai_info *info;
+    /* GS1_KIND_DATE */
+    int n_dates;
+    struct gs1_date date[2];
+    int has_time, has_seconds, hour, minute, second;
+    /* GS1_KIND_MEASURE / AMOUNT / COUNT: the value is mantissa / 10^decimals */
+    long long mantissa;
+    int decimals;
+    int negative;          /* temperatures 4330-4333 with "-" */
+    const char *unit;      /* "kg", "m", "l", "°C", "%" ... ("" for none) */
+    const char *unit_code; /* UN/ECE Rec 20 ("KGM", "MTR", "LTR" ...) or "" */
+    unsigned currency;     /* ISO 4217 numeric, 0 when the AI has none (local currency) */
+    const char *currency_alpha3;
+    /* GS1_KIND_COUNTRIES / COUNTRY_TEXT */
+    int n_countries;
+    struct gs1_country_ref country[5];
+    const char *text; /* COUNTRY_TEXT: what follows the country (borrowed from el) */
+    /* GS1_KIND_KEY */
+    int indicator;          /* GTIN-14 / SSCC first digit, -1 if none */
+    char prefix[4];         /* the 3-digit GS1 prefix ("893") */
+    const char *prefix_org; /* "GS1 Vietnam", "restricted circulation" ... or "" */
+    int variable_measure;   /* GTIN with indicator 9 */
+};
+
+/*
+ * Interprets one element (which should have passed gs1_validate) for
+ * display: dates as dates (now_year picks the century, GS1 General
+ * Specifications 7.12), measures with units and decimals, countries by
+ * code and name. Borrows el: `text` points into it. TT_EINVAL if the AI is
+ * unknown or the value does not fit its format.
+ */
+int gs1_explain(const struct gs1_element *el, int now_year, struct gs1_explanation *out,
+                struct tt_err *err);
+
 #endif
