@@ -9,20 +9,6 @@ not_yet(const char *name)
 }
 
 int
-pcli_receipt(struct pcli_ctx *ctx, int argc, char **argv)
-{
-    (void)ctx, (void)argc, (void)argv;
-    return not_yet("receipt");
-}
-
-int
-pcli_masterdata(struct pcli_ctx *ctx, int argc, char **argv)
-{
-    (void)ctx, (void)argc, (void)argv;
-    return not_yet("masterdata");
-}
-
-int
 pcli_trace(struct pcli_ctx *ctx, int argc, char **argv)
 {
     (void)ctx, (void)argc, (void)argv;

@@ -215,3 +215,26 @@ portal_registry_list(struct portal_store *st, int (*cb)(void *ctx, const struct 
     PQclear(res);
     return 0;
 }
+
+int
+portal_registry_stations(struct portal_store *st, int active_only,
+                         int (*cb)(void *ctx, const char *station_id), void *ctx,
+                         struct tt_err *err)
+{
+    PGresult *res;
+    int rc =
+        portal_store_exec(st,
+                          active_only ? "SELECT station_id FROM stations s WHERE EXISTS (SELECT 1"
+                                        " FROM bundles b WHERE b.station_id = s.station_id) OR"
+                                        " EXISTS (SELECT 1 FROM rejections r WHERE r.station_id ="
+                                        " s.station_id) ORDER BY station_id"
+                                      : "SELECT station_id FROM stations ORDER BY station_id",
+                          0, NULL, &res, err);
+
+    if (rc < 0)
+        return rc;
+    for (int i = 0; rc == 0 && i < PQntuples(res); i++)
+        rc = cb(ctx, PQgetvalue(res, i, 0));
+    PQclear(res);
+    return rc;
+}

@@ -66,6 +66,14 @@ int portal_registry_lookup(struct portal_store *st, const uint8_t key_id[SIG_KEY
 int portal_registry_list(struct portal_store *st, int (*cb)(void *ctx, const struct portal_key *k),
                          void *ctx, struct tt_err *err);
 
+/*
+ * Calls cb with each station id (all, or with active_only those that sent
+ * anything); a negative cb return stops and is returned.
+ */
+int portal_registry_stations(struct portal_store *st, int active_only,
+                             int (*cb)(void *ctx, const char *station_id), void *ctx,
+                             struct tt_err *err);
+
 /* "active", "rotated", "revoked". */
 const char *portal_key_status_name(enum portal_key_status s);
 

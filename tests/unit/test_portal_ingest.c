@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../portal/acks.h"
 #include "../../portal/epcis.h"
 #include "../../portal/ingest.h"
 #include "../../portal/quarantine.h"
@@ -426,6 +427,85 @@ test_revoked_key(void **state)
         q_int("SELECT count(*) FROM events WHERE station_id = $1 AND seq > 17", station), 0);
 }
 
+/* Reads a signed receipt back the way the station does. */
+static struct receipt *
+read_receipt(const char *path, const struct sig_pubkey *ppub)
+{
+    char *text = NULL, trusted[SIG_TRUSTED_MAX + 1];
+    size_t len = 0;
+    int kind = 0;
+    struct receipt *r = NULL;
+    struct tt_err err = {0};
+
+    assert_int_equal(receipt_read_signed(path, ppub, &kind, &text, &len, trusted, &err), 0);
+    assert_int_equal(kind, 'r');
+    assert_int_equal(receipt_parse(text, len, trusted, &r, &err), 0);
+    free(text);
+    return r;
+}
+
+/* Receipts: absolute state, the same number again while nothing changes. */
+static void
+test_receipts(void **state)
+{
+    struct sig_seckey *pk = NULL;
+    struct sig_pubkey ppub;
+    struct receipt *r = NULL, *r2 = NULL, *back;
+    char dir[1100], path[1400], cmd[6000];
+    int is_new = 0, written = 0, n_gap = 0, n_rej = 0;
+    struct masterdata *md = NULL;
+
+    (void)state;
+    assert_int_equal(sig_key_generate(&pk, &ppub, NULL), 0);
+    assert_int_equal(portal_receipt_issue(st, station, &r, &is_new, NULL), 0);
+    assert_true(is_new);
+    assert_int_equal(r->receipt_seq, 1);
+    assert_int_equal(r->acked_through_bundle, 4);
+    assert_int_equal(r->acked_through_event, 17);
+    assert_string_equal(r->station_key_status, "revoked");
+    for (size_t i = 0; i < r->n_items; i++) {
+        n_gap += r->items[i].kind == RECEIPT_GAP;
+        n_rej += r->items[i].kind == RECEIPT_REJECTED;
+    }
+    assert_int_equal(n_gap, 0);
+    assert_true(n_rej >= 2); /* the fork and the revoked bundle */
+    assert_int_equal(portal_receipt_issue(st, station, &r2, &is_new, NULL), 0);
+    assert_false(is_new);
+    assert_int_equal(r2->receipt_seq, 1);
+    assert_string_equal(r2->portal_time, r->portal_time);
+    stick(dir, sizeof dir, "receipts");
+    assert_int_equal(portal_receipt_put(dir, r, pk, &written, NULL), 0);
+    assert_true(written);
+    snprintf(path, sizeof path, "%s/r-00000001.json", dir);
+    back = read_receipt(path, &ppub);
+    assert_int_equal(back->receipt_seq, 1);
+    assert_int_equal(back->acked_through_bundle, 4);
+    receipt_free(back);
+    /* Re-issued receipt = the same bytes. */
+    snprintf(cmd, sizeof cmd, "mkdir '%s/again'", dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/again", dir);
+    assert_int_equal(portal_receipt_put(path, r2, pk, &written, NULL), 0);
+    snprintf(cmd, sizeof cmd,
+             "cmp '%s/r-00000001.json' '%s/again/r-00000001.json' && cmp"
+             " '%s/r-00000001.json.minisig' '%s/again/r-00000001.json.minisig'",
+             dir, dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    receipt_free(r);
+    receipt_free(r2);
+    /* Master data lists the revoked key; same content, same version. */
+    assert_int_equal(portal_masterdata_issue(st, &md, &is_new, NULL), 0);
+    assert_true(is_new);
+    assert_int_equal(md->version, 1);
+    assert_int_equal(md->n_revoked, 1);
+    masterdata_free(md);
+    assert_int_equal(portal_masterdata_issue(st, &md, &is_new, NULL), 0);
+    assert_false(is_new);
+    assert_int_equal(md->version, 1);
+    masterdata_free(md);
+    sig_seckey_free(pk);
+}
+
 static void
 test_names(void **state)
 {
@@ -488,6 +568,7 @@ main(void)
         cmocka_unit_test(test_unknown_key_and_tamper),
         cmocka_unit_test(test_hostile_stick),
         cmocka_unit_test(test_revoked_key),
+        cmocka_unit_test(test_receipts),
     };
     int failed = cmocka_run_group_tests_name("portal pure", pure, NULL, NULL);
 
