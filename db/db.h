@@ -191,7 +191,7 @@ enum db_place_kind { DB_PLACE_FARM, DB_PLACE_PLOT, DB_PLACE_PACKHOUSE, DB_PLACE_
 
 struct db_place {
     int64_t id;
-    char code[33]; /* short unique code, [A-Za-z0-9-]{1,32}: AI 254 extension */
+    char code[33]; /* short unique code, [A-Za-z0-9-]{1,20}: the AI 254 extension */
     char name[128];
     enum db_place_kind kind;
     char gln[14]; /* own GLN, or "" (then the coop GLN + 254 code is used) */
