@@ -11,6 +11,7 @@
 #include "intl.h"
 
 const struct cli_command cli_commands[] = {
+    {"gs1", cli_gs1, N_("GS1 data: parse, check-digit, vpc, dl")},
     {NULL, NULL, NULL},
 };
 

@@ -45,5 +45,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 const char *cli_code_text(int code);
 
 /* Subcommands (one line per area; each defined in station/cli-<area>.c). */
+int cli_gs1(struct cli_ctx *ctx, int argc, char **argv); /* cli-gs1.c */
+/* GS1 words (cli-gs1.c): the translated sentence for a GS1_E_* code, and one
+ * element explained in the user's language ("(3103) Net weight (kg): 0.195 kg"),
+ * for the kiosk and training mode; returns 0, or TT_EINVAL for invalid data. */
+struct gs1_element;
+const char *cli_gs1_error_text(int detail);
+int cli_gs1_describe(const struct gs1_element *el, char *out, size_t out_len);
 
 #endif
