@@ -12,6 +12,9 @@
 
 const struct cli_command cli_commands[] = {
     {"gs1", cli_gs1, N_("GS1 data: parse, check-digit, vpc, dl")},
+    {"label", cli_label, N_("label templates: render one to a file, list them")},
+    {"print", cli_print, N_("print a label (CUPS queue or file:DIR) and record it")},
+    {"printer", cli_printer, N_("printer queues: list, print a test label")},
     {NULL, NULL, NULL},
 };
 
