@@ -143,11 +143,20 @@ sb_add_number(struct sbuf *b, json_t *v)
         snprintf(t, sizeof t, "%lld", (long long)json_integer_value(v));
     } else {
         double d = json_real_value(v);
+        char *end;
 
-        for (int prec = 1; prec <= 17; prec++) {
-            snprintf(t, sizeof t, "%.*g", prec, d);
+        /* Plain decimal notation, the fewest digits that read back the same. */
+        for (int prec = 0; prec <= 17; prec++) {
+            snprintf(t, sizeof t, "%.*f", prec, d);
             if (strtod(t, NULL) == d)
                 break;
+        }
+        end = t + strlen(t);
+        if (strchr(t, '.') != NULL) {
+            while (end > t && end[-1] == '0')
+                *--end = '\0';
+            if (end > t && end[-1] == '.')
+                *--end = '\0';
         }
     }
     sb_add(b, t);
@@ -515,8 +524,7 @@ sb_add_key(struct sbuf *b, const struct ns_map *m, const char *key)
     sb_add(b, key);
 }
 
-static void ext_collect(struct slist *out, const struct ns_map *m, const char *key,
-                        json_t *v);
+static void ext_collect(struct slist *out, const struct ns_map *m, const char *key, json_t *v);
 
 /* One extension element: key=value, or key + its sorted children. */
 static void
@@ -659,8 +667,7 @@ add_quantity_list(struct sbuf *b, json_t *ev, const char *key)
 }
 
 static void
-add_vocab_field(struct sbuf *b, json_t *ev, const char *key, const char *kind,
-                const char *urn_part)
+add_vocab_field(struct sbuf *b, json_t *ev, const char *key, const char *kind, const char *urn_part)
 {
     json_t *v = json_object_get(ev, key);
 
@@ -734,8 +741,8 @@ add_location(struct sbuf *b, json_t *ev, const char *key, const struct ns_map *m
 
 /* bizTransactionList / sourceList / destinationList: "type=…" before the value. */
 static void
-add_typed_list(struct sbuf *b, json_t *ev, const char *key, const char *member,
-               const char *kind, const char *urn_part)
+add_typed_list(struct sbuf *b, json_t *ev, const char *key, const char *member, const char *kind,
+               const char *urn_part)
 {
     json_t *list = json_object_get(ev, key);
     struct slist l = {0};

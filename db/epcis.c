@@ -157,9 +157,10 @@ quantity_array(const struct db_quantity *q, size_t n)
         json_t *e = json_object();
 
         put(e, "epcClass", json_string(q[i].epc_class));
+        /* A unit without an amount says nothing: both or neither. */
         if (q[i].has_amount)
             put(e, "quantity", milli_number(q[i].amount_milli));
-        if (q[i].uom != NULL)
+        if (q[i].has_amount && q[i].uom != NULL)
             put(e, "uom", json_string(q[i].uom));
         json_array_append_new(a, e);
     }
