@@ -1,0 +1,284 @@
+/*
+ * devices.c — what is plugged in: libusb enumeration matched against the
+ * known vendor/product ids, serial ports and input devices found in /dev,
+ * each tried for access so the installer sees "no access" and the exact
+ * udev rule instead of a silent failure.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <libusb.h>
+#include <linux/input.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "devices.h"
+#include "devio.h"
+
+struct dev_list {
+    struct device_info *v;
+    size_t n, cap;
+};
+
+static struct device_info *
+dev_add(struct dev_list *l)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        struct device_info *v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return NULL;
+        l->v = v;
+        l->cap = cap;
+    }
+    memset(&l->v[l->n], 0, sizeof l->v[0]);
+    return &l->v[l->n++];
+}
+
+const char *
+device_kind_name(enum device_kind kind)
+{
+    static const char *const names[] = {"scale", "scanner", "serial-adapter", "serial-port",
+                                        "keyboard"};
+    return (unsigned)kind < 5 ? names[kind] : "unknown";
+}
+
+const char *
+device_state_name(enum device_state state)
+{
+    static const char *const names[] = {"ok", "no-access", "busy", "error"};
+    return (unsigned)state < 4 ? names[state] : "unknown";
+}
+
+static enum device_kind
+usb_kind(const char *kind)
+{
+    if (strcmp(kind, "scale") == 0)
+        return DEVICE_SCALE;
+    if (strcmp(kind, "scanner") == 0)
+        return DEVICE_SCANNER;
+    return DEVICE_SERIAL_ADAPTER;
+}
+
+static int
+usb_devices(struct dev_list *l)
+{
+    libusb_context *ctx;
+    libusb_device **list;
+    ssize_t n;
+
+    if (libusb_init(&ctx) != 0)
+        return 0; /* no USB at all (containers): nothing to list */
+    n = libusb_get_device_list(ctx, &list);
+    for (ssize_t i = 0; i < n; i++) {
+        struct libusb_device_descriptor d;
+        const struct devio_usb_known *k;
+        struct device_info *di;
+        libusb_device_handle *h;
+        int rc;
+        if (libusb_get_device_descriptor(list[i], &d) != 0)
+            continue;
+        k = devio_usb_lookup(d.idVendor, d.idProduct);
+        if (k == NULL)
+            continue;
+        di = dev_add(l);
+        if (di == NULL)
+            break;
+        di->kind = usb_kind(k->kind);
+        di->vid = d.idVendor;
+        di->pid = d.idProduct;
+        snprintf(di->name, sizeof di->name, "%s", k->name);
+        snprintf(di->spec, sizeof di->spec, "usb:%04x:%04x", d.idVendor, d.idProduct);
+        rc = libusb_open(list[i], &h);
+        if (rc == 0) {
+            di->state = DEVICE_OK;
+            libusb_close(h);
+        } else if (rc == LIBUSB_ERROR_ACCESS) {
+            di->state = DEVICE_NO_ACCESS;
+            devio_udev_rule(di->rule, sizeof di->rule, "usb", d.idVendor, d.idProduct);
+        } else {
+            di->state = rc == LIBUSB_ERROR_BUSY ? DEVICE_BUSY : DEVICE_ERROR;
+        }
+    }
+    if (n > 0)
+        libusb_free_device_list(list, 1);
+    libusb_exit(ctx);
+    return 0;
+}
+
+/* idVendor/idProduct of the USB device above a tty or input node, from sysfs. */
+static void
+sysfs_usb_ids(const char *cls, const char *node, uint16_t *vid, uint16_t *pid)
+{
+    static const char *const ups[] = {"device/..", "device/../..", "device/../../.."};
+    char path[512];
+    unsigned v, p;
+
+    *vid = *pid = 0;
+    for (size_t i = 0; i < sizeof ups / sizeof ups[0]; i++) {
+        FILE *f;
+        snprintf(path, sizeof path, "/sys/class/%s/%s/%s/idVendor", cls, node, ups[i]);
+        f = fopen(path, "r");
+        if (f == NULL)
+            continue;
+        if (fscanf(f, "%x", &v) == 1) {
+            fclose(f);
+            snprintf(path, sizeof path, "/sys/class/%s/%s/%s/idProduct", cls, node, ups[i]);
+            f = fopen(path, "r");
+            if (f != NULL && fscanf(f, "%x", &p) == 1) {
+                *vid = (uint16_t)v;
+                *pid = (uint16_t)p;
+            }
+            if (f != NULL)
+                fclose(f);
+            return;
+        }
+        fclose(f);
+    }
+}
+
+static void
+node_state(struct device_info *di, const char *path, const char *subsystem, int flags)
+{
+    int fd = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+    if (fd >= 0) {
+        di->state = DEVICE_OK;
+        close(fd);
+        return;
+    }
+    if (errno == EACCES || errno == EPERM) {
+        di->state = DEVICE_NO_ACCESS;
+        if (di->vid != 0)
+            devio_udev_rule(di->rule, sizeof di->rule, subsystem, di->vid, di->pid);
+        else
+            snprintf(di->rule, sizeof di->rule,
+                     "KERNEL==\"%s\", TAG+=\"uaccess\", GROUP=\"tramtem\", MODE=\"0660\"",
+                     strrchr(path, '/') + 1);
+    } else {
+        di->state = errno == EBUSY ? DEVICE_BUSY : DEVICE_ERROR;
+    }
+}
+
+static int
+serial_ports(struct dev_list *l)
+{
+    static const char *const pats[] = {"/dev/ttyUSB*", "/dev/ttyACM*"};
+
+    for (size_t p = 0; p < sizeof pats / sizeof pats[0]; p++) {
+        glob_t g;
+        if (glob(pats[p], 0, NULL, &g) != 0)
+            continue;
+        for (size_t i = 0; i < g.gl_pathc; i++) {
+            struct device_info *di = dev_add(l);
+            const char *node = strrchr(g.gl_pathv[i], '/') + 1;
+            const struct devio_usb_known *k;
+            if (di == NULL)
+                break;
+            di->kind = DEVICE_SERIAL_PORT;
+            sysfs_usb_ids("tty", node, &di->vid, &di->pid);
+            k = di->vid ? devio_usb_lookup(di->vid, di->pid) : NULL;
+            snprintf(di->name, sizeof di->name, "%s", k != NULL ? k->name : "serial port");
+            snprintf(di->spec, sizeof di->spec, "serial:%s", g.gl_pathv[i]);
+            node_state(di, g.gl_pathv[i], "tty", O_RDWR);
+        }
+        globfree(&g);
+    }
+    return 0;
+}
+
+static int
+input_devices(struct dev_list *l)
+{
+    glob_t g;
+
+    if (glob("/dev/input/event*", 0, NULL, &g) != 0)
+        return 0;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        unsigned long evbits = 0;
+        char name[256] = "";
+        int fd = open(g.gl_pathv[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        struct device_info *di;
+        if (fd >= 0) {
+            /* Only devices with keys: a wedge scanner is a keyboard. */
+            if (ioctl(fd, EVIOCGBIT(0, sizeof evbits), &evbits) >= 0 &&
+                !(evbits & (1UL << EV_KEY))) {
+                close(fd);
+                continue;
+            }
+            if (ioctl(fd, EVIOCGNAME(sizeof name), name) < 0)
+                name[0] = '\0';
+            close(fd);
+        }
+        di = dev_add(l);
+        if (di == NULL)
+            break;
+        di->kind = DEVICE_KEYBOARD;
+        sysfs_usb_ids("input", strrchr(g.gl_pathv[i], '/') + 1, &di->vid, &di->pid);
+        snprintf(di->name, sizeof di->name, "%s", name[0] ? name : "input device");
+        snprintf(di->spec, sizeof di->spec, "evdev:%s", g.gl_pathv[i]);
+        if (di->vid != 0) {
+            const struct devio_usb_known *k = devio_usb_lookup(di->vid, di->pid);
+            if (k != NULL && strcmp(k->kind, "scanner") == 0)
+                di->kind = DEVICE_SCANNER;
+        }
+        node_state(di, g.gl_pathv[i], "input", O_RDONLY);
+    }
+    globfree(&g);
+    return 0;
+}
+
+int
+devices_list(struct device_info **out, size_t *n_out, struct tt_err *err)
+{
+    struct dev_list l = {NULL, 0, 0};
+
+    usb_devices(&l);
+    serial_ports(&l);
+    input_devices(&l);
+    *out = l.v;
+    *n_out = l.n;
+    (void)err;
+    return 0;
+}
+
+static int
+devices_find(bool scale, char *spec, size_t len, struct tt_err *err)
+{
+    struct device_info *v;
+    size_t n;
+    int found = -1;
+
+    devices_list(&v, &n, err);
+    for (size_t pass = 0; pass < 2 && found < 0; pass++) {
+        for (size_t i = 0; i < n && found < 0; i++) {
+            enum device_kind want =
+                scale ? (pass == 0 ? DEVICE_SCALE : DEVICE_SERIAL_PORT) : DEVICE_SCANNER;
+            if (v[i].kind == want)
+                found = (int)i;
+        }
+    }
+    if (found >= 0)
+        snprintf(spec, len, "%s", v[found].spec);
+    free(v);
+    if (found < 0)
+        return tt_err_set(err, TT_ENOTFOUND, "devices_find",
+                          "no %s found: plug it in, or give --device SPEC",
+                          scale ? "scale" : "scanner");
+    return 0;
+}
+
+int
+devices_find_scale(char *spec, size_t len, struct tt_err *err)
+{
+    return devices_find(true, spec, len, err);
+}
+
+int
+devices_find_scanner(char *spec, size_t len, struct tt_err *err)
+{
+    return devices_find(false, spec, len, err);
+}
