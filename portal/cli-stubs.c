@@ -9,13 +9,6 @@ not_yet(const char *name)
 }
 
 int
-pcli_trace(struct pcli_ctx *ctx, int argc, char **argv)
-{
-    (void)ctx, (void)argc, (void)argv;
-    return not_yet("trace");
-}
-
-int
 pcli_serve(struct pcli_ctx *ctx, int argc, char **argv)
 {
     (void)ctx, (void)argc, (void)argv;

@@ -28,6 +28,7 @@
 #include "../../portal/quarantine.h"
 #include "../../portal/registry.h"
 #include "../../portal/store.h"
+#include "../../portal/trace.h"
 #include "../../sync/bundle.h"
 #include "../../sync/sig.h"
 
@@ -91,15 +92,14 @@ event_json(char *buf, size_t len, uint64_t seq, int lot, const char *extra)
 }
 
 /*
- * Writes bundle `n` of `key` into dir/tramtem/<station>/ with events
- * first..first+count-1; prev is the previous bundle's b2 hex (NULL: zeros).
- * `extra` changes the events' content (for forks and conflicts). The new
- * b2 hex goes to b2_out.
+ * Writes bundle `n` of `key` into dir/tramtem/<station>/ with the given
+ * events numbered first, first+1, ...; prev is the previous bundle's b2
+ * hex (NULL: zeros). The new b2 hex goes to b2_out.
  */
 static void
-make_bundle(const char *dir, const struct sig_seckey *key, const struct sig_pubkey *kpub,
-            uint64_t n, const char *prev, uint64_t first, uint64_t count, const char *extra,
-            char b2_out[65])
+write_bundle(const char *dir, const struct sig_seckey *key, const struct sig_pubkey *kpub,
+             uint64_t n, const char *prev, uint64_t first, const char *const *events,
+             uint64_t count, char b2_out[65])
 {
     struct bundle_header h = {.format = BUNDLE_FORMAT,
                               .bundle_seq = n,
@@ -110,7 +110,7 @@ make_bundle(const char *dir, const struct sig_seckey *key, const struct sig_pubk
     struct bundle_writer *w = NULL;
     uint8_t h512[SIG_HASH_LEN], b2[SIG_B2_256_LEN];
     uint64_t bytes;
-    char path[2048], name[32], trusted[512], sig[2048], ev[1024];
+    char path[2048], name[32], trusted[512], sig[2048];
     int fd;
 
     bundle_station_id(kpub->key_id, h.station);
@@ -128,11 +128,8 @@ make_bundle(const char *dir, const struct sig_seckey *key, const struct sig_pubk
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     assert_true(fd >= 0);
     assert_int_equal(bundle_writer_new(fd, &h, &w, NULL), 0);
-    for (uint64_t s = first; s < first + count; s++) {
-        int len = event_json(ev, sizeof ev, s, (int)(s % 3), extra);
-
-        assert_int_equal(bundle_writer_event(w, s, ev, (size_t)len, NULL), 0);
-    }
+    for (uint64_t i = 0; i < count; i++)
+        assert_int_equal(bundle_writer_event(w, first + i, events[i], strlen(events[i]), NULL), 0);
     assert_int_equal(bundle_writer_finish(w, h512, b2, &bytes, NULL), 0);
     bundle_writer_free(w);
     close(fd);
@@ -144,6 +141,25 @@ make_bundle(const char *dir, const struct sig_seckey *key, const struct sig_pubk
     assert_int_equal(write(fd, sig, strlen(sig)), (ssize_t)strlen(sig));
     close(fd);
     sig_hex(b2, sizeof b2, b2_out);
+}
+
+/* Bundle `n` with `count` generated events (event_json) from `first`. */
+static void
+make_bundle(const char *dir, const struct sig_seckey *key, const struct sig_pubkey *kpub,
+            uint64_t n, const char *prev, uint64_t first, uint64_t count, const char *extra,
+            char b2_out[65])
+{
+    char *evs[16] = {0};
+
+    assert_true(count <= 16);
+    for (uint64_t i = 0; i < count; i++) {
+        evs[i] = malloc(1024);
+        assert_non_null(evs[i]);
+        event_json(evs[i], 1024, first + i, (int)((first + i) % 3), extra);
+    }
+    write_bundle(dir, key, kpub, n, prev, first, (const char *const *)evs, count, b2_out);
+    for (uint64_t i = 0; i < count; i++)
+        free(evs[i]);
 }
 
 /* A fresh stick folder under tmp. */
@@ -506,6 +522,113 @@ test_receipts(void **state)
     sig_seckey_free(pk);
 }
 
+#define EV_HEAD(type, id, min)                                                                     \
+    "{\"type\":\"" type "\",\"eventID\":\"urn:uuid:" id "\",\"eventTime\":\"2026-11-25T"           \
+    "09:" min ":00.000+07:00\",\"eventTimeZoneOffset\":\"+07:00\","
+#define DL "https://id.gs1.org"
+
+/* Lot X harvested and labelled at A, packed with an item of lot Y onto one pallet, shipped; B
+ * receives. */
+static const char *const trace_a[] = {
+    EV_HEAD("ObjectEvent", "a0000001",
+            "01") "\"action\":\"ADD\",\"bizStep\":\"commissioning\","
+                  "\"quantityList\":[{\"epcClass\":\"" DL
+                  "/01/09520123456795/10/LOTX\",\"quantity\":50,"
+                  "\"uom\":\"KGM\"}],\"ilmd\":{\"cbvmda:harvestStartDate\":\"2026-11-25\"}}",
+    EV_HEAD("ObjectEvent", "a0000002",
+            "02") "\"action\":\"ADD\",\"bizStep\":\"commissioning\","
+                  "\"epcList\":[\"" DL
+                  "/01/09520123456795/21/1\"],\"quantityList\":[{\"epcClass\":\"" DL
+                  "/01/09520123456795/10/LOTX\",\"quantity\":1.5,\"uom\":\"KGM\"}]}",
+    EV_HEAD("ObjectEvent", "a0000003",
+            "03") "\"action\":\"ADD\",\"bizStep\":\"commissioning\","
+                  "\"epcList\":[\"" DL
+                  "/01/09520123456795/21/9\"],\"quantityList\":[{\"epcClass\":\"" DL
+                  "/01/09520123456795/10/LOTY\",\"quantity\":1.5,\"uom\":\"KGM\"}]}",
+    EV_HEAD("AggregationEvent", "a0000004",
+            "04") "\"action\":\"ADD\",\"bizStep\":\"packing\","
+                  "\"parentID\":\"" DL "/00/095201230000000011\",\"childEPCs\":[\"" DL
+                  "/01/09520123456795/21/1\",\"" DL "/01/09520123456795/21/9\"]}",
+    EV_HEAD("ObjectEvent", "a0000005", "05") "\"action\":\"OBSERVE\",\"bizStep\":\"shipping\","
+                                             "\"epcList\":[\"" DL "/00/095201230000000011\"]}",
+    EV_HEAD("ObjectEvent", "a0000006", "06") "\"action\":\"ADD\",\"bizStep\":\"commissioning\","
+                                             "\"quantityList\":[{\"epcClass\":\"" DL
+                                             "/01/09520123456795/10/LOTZ\",\"quantity\":5,"
+                                             "\"uom\":\"KGM\"}]}",
+};
+static const char *const trace_b[] = {
+    EV_HEAD("ObjectEvent", "b0000001", "30") "\"action\":\"OBSERVE\",\"bizStep\":\"receiving\","
+                                             "\"epcList\":[\"" DL "/00/095201230000000011\"]}",
+};
+
+struct got {
+    char ids[16][32];
+    int n;
+};
+
+static int
+got_event(void *ctx, const struct trace_event *ev)
+{
+    struct got *g = ctx;
+
+    if (g->n < 16)
+        snprintf(g->ids[g->n++], sizeof g->ids[0], "%s", ev->event_id + 9);
+    return 0;
+}
+
+static void
+test_trace(void **state)
+{
+    struct sig_seckey *ka = NULL, *kb = NULL;
+    struct sig_pubkey pa, pb;
+    char dir[1100], sa[40], sb[40], b[65];
+    struct collected c;
+    struct portal_ingest_summary sum;
+    struct got g = {0};
+    size_t n = 0;
+
+    (void)state;
+    assert_int_equal(sig_key_generate(&ka, &pa, NULL), 0);
+    assert_int_equal(sig_key_generate(&kb, &pb, NULL), 0);
+    portal_station_id_for_key(&pa, sa);
+    portal_station_id_for_key(&pb, sb);
+    assert_int_equal(portal_registry_add(st, sa, "HTX Nông nghiệp Yên Định", &pa, 1, NULL), 0);
+    assert_int_equal(portal_registry_add(st, sb, "Kho Hà Nội", &pb, 1, NULL), 0);
+    stick(dir, sizeof dir, "trace");
+    write_bundle(dir, ka, &pa, 1, NULL, 1, trace_a, 6, b);
+    write_bundle(dir, kb, &pb, 1, NULL, 1, trace_b, 1, b);
+    ingest(dir, &c, &sum);
+    assert_int_equal(sum.n_accepted, 2);
+    /* Lot X forward: harvest, its item, the pallet, shipping, receiving at B. Not lot Y or Z. */
+    assert_int_equal(portal_trace(st, "9520123456795", "LOTX", NULL, got_event, &g, &n, NULL), 0);
+    assert_int_equal(n, 5);
+    assert_string_equal(g.ids[0], "a0000001");
+    assert_string_equal(g.ids[1], "a0000002");
+    assert_string_equal(g.ids[2], "a0000004");
+    assert_string_equal(g.ids[3], "a0000005");
+    assert_string_equal(g.ids[4], "b0000001");
+    /* The pallet both ways: contents (both lots' items and lot X's harvest), then its journey. */
+    memset(&g, 0, sizeof g);
+    assert_int_equal(portal_trace(st, NULL, NULL, "095201230000000011", got_event, &g, &n, NULL),
+                     0);
+    assert_int_equal(n, 6);
+    assert_string_equal(g.ids[0], "a0000001");
+    assert_string_equal(g.ids[2], "a0000003");
+    assert_string_equal(g.ids[5], "b0000001");
+    /* Unknown lot: nothing, no error. Bad input: TT_EINVAL. */
+    assert_int_equal(portal_trace(st, "09520123456795", "NOPE", NULL, got_event, &g, &n, NULL), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(portal_trace(st, "09520123456796", "LOTX", NULL, got_event, &g, &n, NULL),
+                     TT_EINVAL);
+    assert_int_equal(
+        portal_trace(st, "09520123456795", "x' OR 1=1 --", NULL, got_event, &g, &n, NULL),
+        TT_EINVAL);
+    assert_int_equal(portal_trace(st, NULL, NULL, "095201230000000018", got_event, &g, &n, NULL),
+                     TT_EINVAL);
+    sig_seckey_free(ka);
+    sig_seckey_free(kb);
+}
+
 static void
 test_names(void **state)
 {
@@ -530,7 +653,7 @@ test_epcis_index(void **state)
     static const char ev[] =
         "{\"type\":\"AggregationEvent\",\"eventID\":\"e1\",\"eventTime\":\"2026-11-25T08:00:00Z\","
         "\"action\":\"ADD\",\"bizStep\":\"https://ref.gs1.org/cbv/BizStep-packing\","
-        "\"parentID\":\"https://id.gs1.org/00/095201230000000018\","
+        "\"parentID\":\"https://id.gs1.org/00/095201230000000011\","
         "\"childEPCs\":[\"https://id.gs1.org/01/09520123456788/10/L%2F1/21/7\"],"
         "\"childQuantityList\":[{\"epcClass\":\"https://id.gs1.org/01/09520123456788/10/L2\"}]}";
     struct epcis_row r;
@@ -539,10 +662,10 @@ test_epcis_index(void **state)
     (void)state;
     assert_int_equal(epcis_row_from_json(ev, strlen(ev), &r, NULL), 0);
     assert_string_equal(r.biz_step, "packing");
-    assert_string_equal(r.sscc, "095201230000000018");
+    assert_string_equal(r.sscc, "095201230000000011");
     assert_string_equal(r.lot, "L/1");
     assert_int_equal(r.n_keys, 4);
-    assert_string_equal(r.keys[0], "sscc:095201230000000018");
+    assert_string_equal(r.keys[0], "sscc:095201230000000011");
     assert_string_equal(r.keys[1], "lot:09520123456788:L/1");
     assert_string_equal(r.keys[2], "sgtin:09520123456788:7");
     assert_string_equal(r.keys[3], "lot:09520123456788:L2");
@@ -569,6 +692,7 @@ main(void)
         cmocka_unit_test(test_hostile_stick),
         cmocka_unit_test(test_revoked_key),
         cmocka_unit_test(test_receipts),
+        cmocka_unit_test(test_trace),
     };
     int failed = cmocka_run_group_tests_name("portal pure", pure, NULL, NULL);
 
