@@ -15,6 +15,9 @@ const struct cli_command cli_commands[] = {
     {"label", cli_label, N_("label templates: render one to a file, list them")},
     {"print", cli_print, N_("print a label (CUPS queue or file:DIR) and record it")},
     {"printer", cli_printer, N_("printer queues: list, print a test label")},
+    {"devices", cli_devices, N_("list scales, scanners and serial ports, with their state")},
+    {"scale", cli_scale, N_("watch a scale: scale watch [--device SPEC]")},
+    {"scan", cli_scan, N_("watch a scanner: scan watch [--device SPEC]")},
     {NULL, NULL, NULL},
 };
 

@@ -55,5 +55,8 @@ int cli_gs1_describe(const struct gs1_element *el, char *out, size_t out_len);
 int cli_label(struct cli_ctx *ctx, int argc, char **argv);   /* cli-label.c */
 int cli_print(struct cli_ctx *ctx, int argc, char **argv);   /* cli-label.c */
 int cli_printer(struct cli_ctx *ctx, int argc, char **argv); /* cli-label.c */
+int cli_devices(struct cli_ctx *ctx, int argc, char **argv); /* cli-devices.c */
+int cli_scale(struct cli_ctx *ctx, int argc, char **argv);   /* cli-devices.c */
+int cli_scan(struct cli_ctx *ctx, int argc, char **argv);    /* cli-devices.c */
 
 #endif
