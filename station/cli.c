@@ -12,6 +12,10 @@
 
 const struct cli_command cli_commands[] = {
     {"gs1", cli_gs1, N_("GS1 data: parse, check-digit, vpc, dl")},
+    {"key", cli_key, N_("station signing key: init, show, portal FILE")},
+    {"export", cli_export, N_("write the next signed bundle to the USB stick or --to DIR")},
+    {"verify", cli_verify, N_("check a bundle's signature and every event")},
+    {"import", cli_import, N_("import a receipt or master data from the portal")},
     {"label", cli_label, N_("label templates: render one to a file, list them")},
     {"print", cli_print, N_("print a label (CUPS queue or file:DIR) and record it")},
     {"printer", cli_printer, N_("printer queues: list, print a test label")},

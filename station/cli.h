@@ -52,6 +52,10 @@ int cli_gs1(struct cli_ctx *ctx, int argc, char **argv); /* cli-gs1.c */
 struct gs1_element;
 const char *cli_gs1_error_text(int detail);
 int cli_gs1_describe(const struct gs1_element *el, char *out, size_t out_len);
+int cli_key(struct cli_ctx *ctx, int argc, char **argv);    /* cli-sync.c */
+int cli_export(struct cli_ctx *ctx, int argc, char **argv); /* cli-sync.c */
+int cli_verify(struct cli_ctx *ctx, int argc, char **argv); /* cli-sync.c */
+int cli_import(struct cli_ctx *ctx, int argc, char **argv); /* cli-sync.c */
 int cli_label(struct cli_ctx *ctx, int argc, char **argv);   /* cli-label.c */
 int cli_print(struct cli_ctx *ctx, int argc, char **argv);   /* cli-label.c */
 int cli_printer(struct cli_ctx *ctx, int argc, char **argv); /* cli-label.c */
