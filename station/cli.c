@@ -22,6 +22,10 @@ const struct cli_command cli_commands[] = {
     {"devices", cli_devices, N_("list scales, scanners and serial ports, with their state")},
     {"scale", cli_scale, N_("watch a scale: scale watch [--device SPEC]")},
     {"scan", cli_scan, N_("watch a scanner: scan watch [--device SPEC]")},
+    {"init", cli_init, N_("create the station database (--demo: the demo cooperative)")},
+    {"product", cli_product, N_("products: add, list [--json], show GTIN")},
+    {"lot", cli_lot, N_("lots: open --gtin GTIN, close ID, list")},
+    {"events", cli_events, N_("the EPCIS 2.0 events, one JSON line each: events --json")},
     {NULL, NULL, NULL},
 };
 

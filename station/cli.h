@@ -63,4 +63,8 @@ int cli_devices(struct cli_ctx *ctx, int argc, char **argv); /* cli-devices.c */
 int cli_scale(struct cli_ctx *ctx, int argc, char **argv);   /* cli-devices.c */
 int cli_scan(struct cli_ctx *ctx, int argc, char **argv);    /* cli-devices.c */
 
+int cli_init(struct cli_ctx *ctx, int argc, char **argv);    /* cli-store.c */
+int cli_product(struct cli_ctx *ctx, int argc, char **argv); /* cli-store.c */
+int cli_lot(struct cli_ctx *ctx, int argc, char **argv);     /* cli-store.c */
+int cli_events(struct cli_ctx *ctx, int argc, char **argv);  /* cli-store.c */
 #endif
