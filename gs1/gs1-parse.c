@@ -78,14 +78,15 @@ gs1_ai_pattern_match(const char *pattern, size_t plen, const char *ai)
 
 /* Appends (ai, value) without the checks of gs1_msg_add (lengths are known good). */
 static int
-add_element(struct gs1_msg *msg, const char *ai, size_t alen, const char *v, size_t vlen,
-            size_t pos, struct tt_err *err)
+add_element(struct gs1_msg *msg, size_t *vpos, const char *ai, size_t alen, const char *v,
+            size_t vlen, size_t pos, struct tt_err *err)
 {
     struct gs1_element *el;
 
     if (msg->n >= GS1_ELEMENTS_MAX)
         return gs1_fail(msg, err, TT_EINVAL, GS1_E_TOO_MANY, "", pos,
                         "more than %d elements in one message", GS1_ELEMENTS_MAX);
+    vpos[msg->n] = pos;
     el = &msg->el[msg->n++];
     memcpy(el->ai, ai, alen);
     el->ai[alen] = '\0';
@@ -159,8 +160,7 @@ parse_raw(const char *s, size_t len, size_t base, struct gs1_msg *msg, size_t *v
         if (vlen == 0)
             return gs1_fail(msg, err, TT_EINVAL, GS1_E_TOO_SHORT, def->info.ai, base + start,
                             "the AI has no value");
-        vpos[msg->n] = base + start;
-        rc = add_element(msg, def->info.ai, alen, s + start, vlen, base + start, err);
+        rc = add_element(msg, vpos, def->info.ai, alen, s + start, vlen, base + start, err);
         if (rc != 0)
             return rc;
         i = start + vlen;
@@ -208,8 +208,7 @@ parse_brackets(const char *s, size_t len, struct gs1_msg *msg, size_t *vpos, str
         if (vlen == 0)
             return gs1_fail(msg, err, TT_EINVAL, GS1_E_TOO_SHORT, def->info.ai, start,
                             "the AI has no value");
-        vpos[msg->n] = start;
-        rc = add_element(msg, def->info.ai, alen, v, vlen, start, err);
+        rc = add_element(msg, vpos, def->info.ai, alen, v, vlen, start, err);
         if (rc != 0)
             return rc;
     }
@@ -389,8 +388,7 @@ parse_gtin_only(const char *s, size_t len, size_t base, struct gs1_msg *msg, siz
                         base, "this symbology carries exactly %zu digits", want);
     memset(gtin, '0', 14 - want);
     memcpy(gtin + 14 - want, s, want);
-    vpos[0] = base;
-    return add_element(msg, "01", 2, gtin, 14, base, err);
+    return add_element(msg, vpos, "01", 2, gtin, 14, base, err);
 }
 
 /* The symbology identifier: which parser, or GS1_E_AIM. */
