@@ -3,11 +3,13 @@
  * around sync/ (DESIGN.md §3, §6). Everything the user reads is here,
  * through _(); sync/ returns codes and English details.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../db/db.h"
@@ -193,7 +195,10 @@ cli_export(struct cli_ctx *ctx, int argc, char **argv)
     if (sync_paths_for_db(ctx->db_path, &p, &e) != 0 || open_db(ctx, 0, &db, &e) != 0)
         return fail_err(&e);
     if (to != NULL) {
-        rc = export_to(db, &p, to, to);
+        if (mkdir(to, 0755) != 0 && errno != EEXIST)
+            rc = cli_fail(TT_EIO, _("Cannot write %s."), to);
+        else
+            rc = export_to(db, &p, to, to);
     } else if (stick_find(NULL, NULL, sticks, STICK_MAX, &n, &e) != 0) {
         rc = fail_err(&e);
     } else if (n == 0) {
