@@ -587,13 +587,14 @@ sync_export(struct db *db, const struct sync_paths *p, const char *dir, const ch
         return rc;
     if ((rc = stick_check_space(dir, 0, err)) != 0 || (rc = spool_lock(p, &lock, err)) != 0)
         return rc;
-    rc = make_bundles_locked(db, p, now_ms, res, err);
+    /* Receipts first: what the portal already has need not be carried again. */
+    stick_station_dir(dir, station, sdir, sizeof sdir);
+    in = (struct inbox){.db = db, .p = p, .sdir = sdir, .res = res};
+    rc = stick_list_inbox(sdir, inbox_file, &in, err);
+    if (rc == 0)
+        rc = make_bundles_locked(db, p, now_ms, res, err);
     if (rc == 0)
         rc = copy_unacked(db, p, dir, volume, station, progress, ctx, res, err);
     close(lock);
-    if (rc != 0)
-        return rc;
-    stick_station_dir(dir, station, sdir, sizeof sdir);
-    in = (struct inbox){.db = db, .p = p, .sdir = sdir, .res = res};
-    return stick_list_inbox(sdir, inbox_file, &in, err);
+    return rc;
 }

@@ -75,10 +75,11 @@ int sync_make_bundles(struct db *db, const struct sync_paths *p, int64_t now_ms,
                       struct sync_export_result *res, struct tt_err *err);
 
 /*
- * The whole export to `dir` (a stick's mount point or a folder): make new
- * bundles, write every unacknowledged bundle by the stick protocol,
- * record the copies, then import receipts and master data found in the
- * station's folder there. `volume` names the medium in the record.
+ * The whole export to `dir` (a stick's mount point or a folder): import the
+ * receipts and master data found in the station's folder there (so what the
+ * portal already has is not carried again), make new bundles, write every
+ * unacknowledged bundle by the stick protocol and record the copies that
+ * read back. `volume` names the medium in the record.
  */
 int sync_export(struct db *db, const struct sync_paths *p, const char *dir, const char *volume,
                 int64_t now_ms, stick_progress_fn progress, void *ctx,
