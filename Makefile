@@ -30,7 +30,7 @@ DEB_BUILD := build-essential pkg-config gettext libncurses-dev libsqlite3-dev \
 DEB_TEST  := libcmocka-dev libzbar-dev libdmtx-dev zbar-tools dmtx-utils zint \
 	clang libclang-rt-14-dev clang-format cppcheck sqlite3 tmux cups cups-client \
 	cups-ipp-utils dbus avahi-daemon socat umockdev libumockdev-dev evemu-tools \
-	minisign faketime libfaketime postgresql jq python3
+	minisign faketime libfaketime postgresql jq python3 python3-jsonschema
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 PKGS      := ncursesw sqlite3 libsodium libusb-1.0 pangocairo cairo jansson zlib libpq \
