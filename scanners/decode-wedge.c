@@ -43,7 +43,7 @@ static const struct layout layouts[] = {
                           "yxcvbnm,.-", "<"},
                          {"!\"\x01$%&/()=?\x01", "QWERTZUIOP\x01*", "ASDFGHJKL\x01\x01\x01", "'",
                           "YXCVBNM;:_", ">"},
-                         {"       {[]}\\ ", "@          ~", "            ", " ", "          ",
+                         {"      {[]}\\  ", "@          ~", "            ", " ", "          ",
                           "|"}},
     [WEDGE_LAYOUT_FR] = {"fr",
                          {"&\x01\"'(-\x01_\x01\x01)=", "azertyuiop\x01$", "qsdfghjklm\x01\x01", "*",

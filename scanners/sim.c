@@ -430,6 +430,8 @@ sim_advance(struct sim_player *p, int64_t base_ms)
 enum sim_step
 sim_player_step(struct sim_player *p, int64_t now_ms, const struct sim_event **ev, int64_t *wait_ms)
 {
+    size_t swallowed = 0;
+
     *ev = NULL;
     *wait_ms = 0;
     for (;;) {
@@ -449,8 +451,15 @@ sim_player_step(struct sim_player *p, int64_t now_ms, const struct sim_event **e
         sim_advance(p, p->due_ms);
         if (fault) {
             p->fired = true;
-            if (p->sc->fault == SIM_FAULT_TIMEOUT)
-                continue; /* swallowed: nothing arrives */
+            if (p->sc->fault == SIM_FAULT_TIMEOUT) {
+                /* Swallowed: nothing arrives. A looping script at speed 0
+                 * would swallow forever: give the caller's clock a turn. */
+                if (++swallowed > p->sc->n) {
+                    *wait_ms = 10;
+                    return SIM_STEP_WAIT;
+                }
+                continue;
+            }
             if (p->sc->fault == SIM_FAULT_GARBAGE)
                 return SIM_STEP_GARBAGE;
             p->gone_until_ms = now_ms + p->sc->fault_unplug_ms;
