@@ -37,6 +37,11 @@ struct db {
     int n_stmts;
     struct db_stmt_slot stmts[DB_STMT_CACHE];
     int cursors_open;
+    /* Settings are read by every event append: cached until this handle writes one or
+     * PRAGMA data_version says another connection committed something. */
+    struct db_settings settings;
+    int settings_ok;
+    int64_t settings_version;
 };
 
 /* Maps a SQLite result code to TT_E* and fills err with `what` + SQLite's words. */
@@ -79,6 +84,7 @@ int db_audit_write(struct db *db, const char *action, const char *subject, const
 
 /* Counter helpers inside an open write. */
 int db_counter_advance(struct db *db, const char *name, int64_t *value_out, struct tt_err *err);
+int db_counter_raise_locked(struct db *db, const char *name, int64_t min, struct tt_err *err);
 
 /* Formats ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmm+07:00" at tz_minutes. */
 void db_format_time(int64_t ms, int tz_minutes, char out[40]);

@@ -129,7 +129,7 @@ db_event_append_locked(struct db *db, const struct db_event_new *ev, struct db_e
     free(json);
     /* A trusted clock raises the floor; a wrong one must not drag it along. */
     if (rc == 0 && now >= floor_ms)
-        rc = db_counter_raise(db, CLOCK_FLOOR, now, err);
+        rc = db_counter_raise_locked(db, CLOCK_FLOOR, now, err);
     if (rc == 0 && out != NULL) {
         out->seq = seq;
         snprintf(out->event_id, sizeof out->event_id, "%s", event_id);

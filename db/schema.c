@@ -237,6 +237,7 @@ db_write_end(struct db *db, struct db_write *w, int rc, struct tt_err *err)
         if (rc == 0)
             return 0;
     }
+    db->settings_ok = 0; /* the cache may hold a value that was just undone */
     if (w->own_tx) {
         if (!sqlite3_get_autocommit(db->sql))
             sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
@@ -272,6 +273,8 @@ db_tx_commit(struct db *db, struct tt_err *err)
 void
 db_tx_rollback(struct db *db)
 {
+    if (db != NULL)
+        db->settings_ok = 0;
     if (db != NULL && !sqlite3_get_autocommit(db->sql))
         sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 }

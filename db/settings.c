@@ -255,6 +255,7 @@ db_setting_set(struct db *db, const char *key, const char *value, struct tt_err 
     rc = db_write_begin(db, &w, err);
     if (rc != 0)
         return rc;
+    db->settings_ok = 0;
     st = db_stmt(db,
                  "INSERT INTO settings(key, value) VALUES (?1, ?2)"
                  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -271,8 +272,8 @@ db_setting_set(struct db *db, const char *key, const char *value, struct tt_err 
     return db_write_end(db, &w, rc, err);
 }
 
-int
-db_settings_get(struct db *db, struct db_settings *out, struct tt_err *err)
+static int
+settings_load(struct db *db, struct db_settings *out, struct tt_err *err)
 {
     char v[DB_SETTING_VALUE_MAX];
     int rc;
@@ -311,6 +312,42 @@ db_settings_get(struct db *db, struct db_settings *out, struct tt_err *err)
     }
     rc = db_setting_get(db, "label.sscc_ext", v, sizeof v, err);
     out->sscc_ext = v[0] >= '0' && v[0] <= '9' ? v[0] - '0' : 0;
+    return rc;
+}
+
+static int
+data_version(struct db *db, int64_t *v, struct tt_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version", err);
+    int rc;
+
+    if (st == NULL)
+        return err != NULL ? err->code : TT_EIO;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *v = sqlite3_column_int64(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, err, __func__, "reading the data version failed");
+}
+
+int
+db_settings_get(struct db *db, struct db_settings *out, struct tt_err *err)
+{
+    int64_t v = 0;
+    int rc = data_version(db, &v, err);
+
+    if (rc != 0)
+        return rc;
+    if (db->settings_ok && v == db->settings_version) {
+        *out = db->settings;
+        return 0;
+    }
+    rc = settings_load(db, out, err);
+    if (rc == 0) {
+        db->settings = *out;
+        db->settings_version = v;
+        db->settings_ok = 1;
+    }
     return rc;
 }
 
@@ -376,25 +413,30 @@ db_counter_peek(struct db *db, const char *name, int64_t *value_out, struct tt_e
 }
 
 int
+db_counter_raise_locked(struct db *db, const char *name, int64_t min, struct tt_err *err)
+{
+    sqlite3_stmt *st =
+        db_stmt(db,
+                "INSERT INTO counters(name, value) VALUES (?1, ?2)"
+                " ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)",
+                err);
+
+    if (st == NULL)
+        return err != NULL ? err->code : TT_EIO;
+    db_bind_text(st, 1, name);
+    sqlite3_bind_int64(st, 2, min);
+    return db_exec_stmt(db, st, err, "db_counter_raise");
+}
+
+int
 db_counter_raise(struct db *db, const char *name, int64_t min, struct tt_err *err)
 {
     struct db_write w;
-    sqlite3_stmt *st;
     int rc = db_write_begin(db, &w, err);
 
     if (rc != 0)
         return rc;
-    st = db_stmt(db,
-                 "INSERT INTO counters(name, value) VALUES (?1, ?2)"
-                 " ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)",
-                 err);
-    if (st == NULL)
-        rc = err != NULL ? err->code : TT_EIO;
-    else {
-        db_bind_text(st, 1, name);
-        sqlite3_bind_int64(st, 2, min);
-        rc = db_exec_stmt(db, st, err, __func__);
-    }
+    rc = db_counter_raise_locked(db, name, min, err);
     return db_write_end(db, &w, rc, err);
 }
 

@@ -144,7 +144,7 @@ db_export_record(struct db *db, const struct db_export *e, struct tt_err *err)
     if (rc == 0)
         rc = export_insert(db, e, err);
     if (rc == 0)
-        rc = db_counter_raise(db, "bundle", e->bundle_seq, err);
+        rc = db_counter_raise_locked(db, "bundle", e->bundle_seq, err);
     snprintf(subject, sizeof subject, "%lld", (long long)e->bundle_seq);
     if (rc == 0)
         rc = db_audit_write(db, "export.record", subject, e->file_name, err);
@@ -282,9 +282,9 @@ receipt_ack(struct db *db, const struct db_receipt *r, struct tt_err *err)
     rc = db_exec_stmt(db, st, err, "db_receipt_record");
     /* Never reuse a number the portal has seen, even after restoring an old database. */
     if (rc == 0)
-        rc = db_counter_raise(db, "bundle", r->acked_through_bundle, err);
+        rc = db_counter_raise_locked(db, "bundle", r->acked_through_bundle, err);
     if (rc == 0 && r->portal_time_ms > 0)
-        rc = db_counter_raise(db, "clock.floor_ms", r->portal_time_ms, err);
+        rc = db_counter_raise_locked(db, "clock.floor_ms", r->portal_time_ms, err);
     return rc;
 }
 

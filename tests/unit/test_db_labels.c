@@ -81,6 +81,16 @@ refused_allocations_leave_nothing(void **state)
     OK(db_setting_set(t->db, "station.mode", "training", NULL));
     OK(db_label_allocate(t->db, &req, &l, NULL));
     assert_string_equal(l.serial, "1");
+    /* A setting changed by another process is seen at once (no stale cache). */
+    {
+        struct db *other = NULL;
+
+        OK(db_open(t->path, 0, &other, NULL));
+        OK(db_setting_set(other, "station.mode", "production", NULL));
+        assert_int_equal(db_label_allocate(t->db, &req, &l, &err), TT_ESTATE);
+        OK(db_setting_set(other, "station.mode", "training", NULL));
+        db_close(other);
+    }
     /* A closed lot. */
     OK(db_lot_close(t->db, t->lot_id, NULL));
     assert_int_equal(db_label_allocate(t->db, &req, &l, &err), TT_ESTATE);
