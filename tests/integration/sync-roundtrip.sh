@@ -6,6 +6,7 @@
 set -eu
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
+fails() { if "$@"; then echo "unexpectedly succeeded: $*" >&2; exit 1; fi; }
 export TRAMTEM_LOCALEDIR=$BUILD/locale
 tt() { "$TT_BIN" --lang en --db "$tmp/st.db" "$@"; }
 
@@ -14,10 +15,10 @@ for g in 99528930000012 09528930000026 09528930000033; do tt lot open --gtin "$g
 tt key init >station.pub 2>key.txt
 grep -q 'Fingerprint:' key.txt
 [ "$(stat -c %a keys/station.key)" = 600 ]
-! grep -q "$(sed -n 2p keys/station.key)" st.db   # the secret key is never in the database
+fails grep -q "$(sed -n 2p keys/station.key)" st.db   # the secret key is never in the database
 cmp station.pub keys/station.pub
 tt key show | cmp - station.pub
-! tt key init 2>/dev/null                          # never replaced
+fails tt key init 2>/dev/null                          # never replaced
 
 tt export --to stick 2>export.txt
 grep -q 'New bundles 1-1 with 3 events' export.txt
@@ -48,9 +49,9 @@ schema=$TT_TOP/tests/data/sync/epcis-2.0-document.schema.json
 /usr/bin/python3 "$TT_TOP/tests/data/sync/validate-epcis.py" "$schema" doc.json
 jq -e '.type == "EPCISDocument" and (.epcisBody.eventList | length) == 3' doc.json
 jq 'del(.epcisBody.eventList[1].eventTime)' doc.json >broken.json
-! /usr/bin/python3 "$TT_TOP/tests/data/sync/validate-epcis.py" "$schema" broken.json 2>/dev/null
+fails /usr/bin/python3 "$TT_TOP/tests/data/sync/validate-epcis.py" "$schema" broken.json 2>/dev/null
 jq '.epcisBody.eventList[0].action = "MAYBE"' doc.json >broken.json
-! /usr/bin/python3 "$TT_TOP/tests/data/sync/validate-epcis.py" "$schema" broken.json 2>/dev/null
+fails /usr/bin/python3 "$TT_TOP/tests/data/sync/validate-epcis.py" "$schema" broken.json 2>/dev/null
 
 # the same bundle number gives the same bytes: the unacknowledged bundle is written again
 cp "$b" first.gz; cp "$b.minisig" first.minisig
