@@ -33,6 +33,16 @@ fault_from_env(void)
         stick_fault_set(kind, nth);
 }
 
+/* With TRAMTEM_FAULT=count, tells how many stick operations the export made. */
+static void
+fault_report(void)
+{
+    const char *spec = getenv("TRAMTEM_FAULT");
+
+    if (spec != NULL && strcmp(spec, "count") == 0)
+        fprintf(stderr, "fault-points: %ld\n", stick_fault_ops());
+}
+
 static int
 fail_err(const struct tt_err *e)
 {
@@ -216,6 +226,7 @@ cli_export(struct cli_ctx *ctx, int argc, char **argv)
                 rc = export_to(db, &p, sticks[i].mount, sticks[i].source);
         }
     }
+    fault_report();
     db_close(db);
     return rc;
 }
