@@ -128,7 +128,8 @@ explain_number(const char *ai, const char *v, size_t len, struct gs1_explanation
 {
     long long m = 0;
 
-    for (size_t i = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++)
+    /* Only measures (6 digits) and counts (8 digits) get here as numbers. */
+    for (size_t i = 0; i < len && i < 8 && v[i] >= '0' && v[i] <= '9'; i++)
         m = m * 10 + (v[i] - '0');
     out->mantissa = m;
     if (ai[0] == '3' && ai[1] >= '1' && ai[1] <= '6') {

@@ -232,6 +232,9 @@ validate_values(struct gs1_msg *fail_msg, const struct gs1_msg *msg, const size_
                             "no such Application Identifier");
         defs[i] = def;
         rc = gs1_check_value(def, el->value, strlen(el->value), &p, &what);
+        /* A URI's values were percent-decoded (or a GTIN padded): point at their start. */
+        if (rc != 0 && fail_msg != NULL && fail_msg->form == GS1_FORM_DL)
+            p = 0;
         if (rc != 0)
             return gs1_fail(fail_msg, err, TT_EINVAL, rc, el->ai, base + p, "%s (value '%s')", what,
                             el->value);
@@ -386,6 +389,13 @@ parse_gtin_only(const char *s, size_t len, size_t base, struct gs1_msg *msg, siz
     if (len != want)
         return gs1_fail(msg, err, TT_EINVAL, len < want ? GS1_E_TOO_SHORT : GS1_E_TOO_LONG, "01",
                         base, "this symbology carries exactly %zu digits", want);
+    /* Checked here, before padding, so that positions point into the input. */
+    for (size_t i = 0; i < want; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return gs1_fail(msg, err, TT_EINVAL, GS1_E_BAD_CHAR, "01", base + i, "digit expected");
+    if (gs1_check_digit(s, want - 1) != s[want - 1] - '0')
+        return gs1_fail(msg, err, TT_EINVAL, GS1_E_CHECK_DIGIT, "01", base + want - 1,
+                        "wrong check digit");
     memset(gtin, '0', 14 - want);
     memcpy(gtin + 14 - want, s, want);
     return add_element(msg, vpos, "01", 2, gtin, 14, base, err);

@@ -190,7 +190,9 @@ aim_errors(void **state)
     expect_fail("]C0ABC", TT_EPARSE, GS1_E_AIM, "", 0);
     expect_fail("]C", TT_EPARSE, GS1_E_AIM, "", 0);
     expect_fail("]E0123", TT_EINVAL, GS1_E_TOO_SHORT, "01", 3);
-    expect_fail("]E09520123456789", TT_EINVAL, GS1_E_CHECK_DIGIT, "01", 16);
+    expect_fail("]E09520123456789", TT_EINVAL, GS1_E_CHECK_DIGIT, "01", 15);
+    expect_fail("]E412345610", TT_EINVAL, GS1_E_CHECK_DIGIT, "01", 10);
+    expect_fail("]I10952012345678X", TT_EINVAL, GS1_E_BAD_CHAR, "01", 16);
     expect_fail("]d1(01)" GTIN, TT_EPARSE, GS1_E_DL_SYNTAX, "", 3);
 }
 
