@@ -107,7 +107,8 @@ sl_flush(struct slist *l, struct sbuf *out)
 {
     if (l->oom)
         out->oom = 1;
-    qsort(l->v, l->n, sizeof *l->v, cmp_bytes);
+    if (l->n > 1)
+        qsort(l->v, l->n, sizeof *l->v, cmp_bytes);
     for (size_t i = 0; i < l->n; i++) {
         if (l->v[i] != NULL)
             sb_add(out, l->v[i]);
