@@ -26,6 +26,9 @@ const struct cli_command cli_commands[] = {
     {"product", cli_product, N_("products: add, list [--json], show GTIN")},
     {"lot", cli_lot, N_("lots: open --gtin GTIN, close ID, list")},
     {"events", cli_events, N_("the EPCIS 2.0 events, one JSON line each: events --json")},
+    {"kiosk", cli_kiosk, N_("the kiosk on the station database (the default command)")},
+    {"demo", cli_demo, N_("the kiosk on a fresh demo database, simulated scale and scanner")},
+    {"report", cli_report, N_("daily totals: report daily [--date D] [--format txt|csv|png]")},
     {NULL, NULL, NULL},
 };
 

@@ -67,4 +67,7 @@ int cli_init(struct cli_ctx *ctx, int argc, char **argv);    /* cli-store.c */
 int cli_product(struct cli_ctx *ctx, int argc, char **argv); /* cli-store.c */
 int cli_lot(struct cli_ctx *ctx, int argc, char **argv);     /* cli-store.c */
 int cli_events(struct cli_ctx *ctx, int argc, char **argv);  /* cli-store.c */
+int cli_kiosk(struct cli_ctx *ctx, int argc, char **argv);   /* cli-kiosk.c */
+int cli_demo(struct cli_ctx *ctx, int argc, char **argv);    /* cli-kiosk.c */
+int cli_report(struct cli_ctx *ctx, int argc, char **argv);  /* cli-kiosk.c */
 #endif

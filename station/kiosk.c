@@ -1,0 +1,397 @@
+/*
+ * kiosk.c — the kiosk's poll() loop: terminal keys, scale readings, scans
+ * and printer jobs become core events stamped with the wall clock; the
+ * core's effects are carried out here. With a simulated scale ("sim:"), the
+ * + - 0 keys put goods on and off it and Tab "scans" the last label, so a
+ * newcomer can label without any hardware (tramtem demo).
+ */
+#include "kiosk.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../db/db.h"
+#include "../scanners/scale.h"
+#include "../scanners/scanner.h"
+#include "core.h"
+#include "ui/ui.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+static int64_t
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Keyboard signals are ignored on top of raw mode, in case a terminal sends them anyway. */
+static void
+kiosk_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    sigaction(SIGTSTP, &sa, NULL);
+    sigaction(SIGTTIN, &sa, NULL);
+    sigaction(SIGTTOU, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+struct kiosk {
+    const struct kiosk_opts *o;
+    struct db *db;
+    struct core *core;
+    struct ui *ui;
+    struct scale *scale;
+    struct scanner *scanner;
+    struct kiosk_printer *printer;
+    int sim_scale, sim_scanner;
+    int64_t sim_ug, sim_settle_ms; /* demo scale: target weight, end of the motion */
+    unsigned sim_seed;
+    int pallet_next; /* demo: which recent label Tab "scans" onto a pallet */
+    int64_t recent[64];
+    int n_recent;
+    int64_t last_tick;
+    int quit;
+};
+
+/* ---- simulated devices (demo) ----------------------------------------------- */
+
+static int
+sim_rand(struct kiosk *k, int n)
+{
+    k->sim_seed = k->sim_seed * 1103515245u + 12345u;
+    return (int)((k->sim_seed >> 16) % (unsigned)n);
+}
+
+static void
+sim_scale_step(struct kiosk *k, int64_t now)
+{
+    int64_t ug = k->sim_ug;
+    enum scale_state st = ug == 0 ? SCALE_ZERO : SCALE_STABLE;
+
+    if (now < k->sim_settle_ms) { /* goods just moved: the reading wobbles */
+        ug += (int64_t)(sim_rand(k, 60) - 30) * 1000000;
+        st = SCALE_MOTION;
+    }
+    scale_sim_set(k->scale, ug < 0 ? 0 : ug, st, NULL);
+}
+
+static void
+sim_scan_label(struct kiosk *k, int64_t label_id)
+{
+    struct db_label l;
+
+    if (k->scanner == NULL || db_label_get(k->db, label_id, &l, NULL) != 0)
+        return;
+    scanner_sim_push(k->scanner, NULL, (const uint8_t *)l.gs1, strlen(l.gs1), NULL);
+}
+
+/* Demo keys on the screens where nothing is typed; 1 when the key was used. */
+static int
+sim_key(struct kiosk *k, const struct core_event *ev, int64_t now)
+{
+    const struct core_view *v = core_view(k->core);
+
+    if (!k->sim_scale || v->input[0] != '\0')
+        return 0;
+    if (v->screen == CORE_SCR_WEIGH && ev->u.key.key == CORE_KEY_CHAR) {
+        switch (ev->u.key.ch) {
+        case '+':
+            k->sim_ug += (int64_t)(500 + sim_rand(k, 200)) * 1000000;
+            break;
+        case '-':
+            k->sim_ug -= 500LL * 1000000;
+            if (k->sim_ug < 0)
+                k->sim_ug = 0;
+            break;
+        case '0':
+            k->sim_ug = 0;
+            break;
+        default:
+            return 0;
+        }
+        k->sim_settle_ms = now + 500;
+        return 1;
+    }
+    if (ev->u.key.key == CORE_KEY_TAB && k->sim_scanner && v->screen == CORE_SCR_WEIGH) {
+        if (v->has_last)
+            sim_scan_label(k, v->last.id);
+        return 1;
+    }
+    if (ev->u.key.key == CORE_KEY_TAB && k->sim_scanner && v->screen == CORE_SCR_PALLET) {
+        if (k->n_recent > 0)
+            sim_scan_label(k, k->recent[k->pallet_next++ % k->n_recent]);
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- devices -> core ----------------------------------------------------------- */
+
+static enum core_weight_state
+weight_state(enum scale_state s)
+{
+    switch (s) {
+    case SCALE_STABLE:
+    case SCALE_ZERO:
+        return CORE_W_STABLE;
+    case SCALE_MOTION:
+        return CORE_W_MOTION;
+    case SCALE_UNDER_ZERO:
+        return CORE_W_UNDER;
+    case SCALE_OVER_CAPACITY:
+        return CORE_W_OVER;
+    case SCALE_FAULT:
+    case SCALE_NEEDS_CALIBRATION:
+        return CORE_W_FAULT;
+    default:
+        return CORE_W_NONE;
+    }
+}
+
+static void
+device_event(struct kiosk *k, enum core_device d, enum core_dev_state s, int64_t now)
+{
+    struct core_event ev = {.kind = CORE_EV_DEVICE, .now_ms = now};
+
+    ev.u.device.dev = d;
+    ev.u.device.state = s;
+    core_handle(k->core, &ev);
+}
+
+static int
+read_scale(struct kiosk *k, int64_t now)
+{
+    struct weight w;
+    int rc, n = 0;
+
+    if (k->scale == NULL)
+        return 0;
+    if (k->sim_scale)
+        sim_scale_step(k, now);
+    while ((rc = scale_read(k->scale, &w, 0, NULL)) != TT_ETIMEOUT && n < 50) {
+        struct core_event ev = {.kind = CORE_EV_WEIGHT, .now_ms = now};
+
+        n++;
+        if (rc == TT_EDEVICE) {
+            device_event(k, CORE_DEV_SCALE, CORE_DEV_GONE, now);
+            break;
+        }
+        if (rc != 0 || w.state == SCALE_NO_READING)
+            continue;
+        ev.u.weight.state = weight_state(w.state);
+        ev.u.weight.grams_milli = w.ug / 1000;
+        core_handle(k->core, &ev);
+    }
+    return n > 0;
+}
+
+static int
+read_scanner(struct kiosk *k, int64_t now)
+{
+    struct scan s;
+    int rc, n = 0;
+
+    if (k->scanner == NULL)
+        return 0;
+    while ((rc = scanner_read(k->scanner, &s, 0, NULL)) != TT_ETIMEOUT && n < 20) {
+        struct core_event ev = {.kind = CORE_EV_SCAN, .now_ms = now};
+        char data[SCAN_DATA_MAX + 4];
+
+        n++;
+        if (rc == TT_EDEVICE) {
+            device_event(k, CORE_DEV_SCANNER, CORE_DEV_GONE, now);
+            break;
+        }
+        if (rc != 0)
+            continue;
+        /* gs1_parse takes the AIM prefix in front of the data. */
+        snprintf(data, sizeof data, "%s%.*s", s.aim, (int)s.len, (const char *)s.data);
+        ev.u.scan.data = data;
+        ev.u.scan.len = strlen(data);
+        core_handle(k->core, &ev);
+    }
+    return n > 0;
+}
+
+/* ---- effects ------------------------------------------------------------------ */
+
+static void
+run_effects(struct kiosk *k, int64_t now)
+{
+    struct core_fx fx;
+
+    while (core_next_fx(k->core, &fx)) {
+        switch (fx.kind) {
+        case CORE_FX_PRINT:
+            if (k->n_recent == 64)
+                memmove(&k->recent[0], &k->recent[1], sizeof k->recent[0] * 63), k->n_recent--;
+            k->recent[k->n_recent++] = fx.label_id;
+            kiosk_print(k->printer, k->core, fx.label_id, now);
+            break;
+        case CORE_FX_BEEP:
+            ui_beep(k->ui, fx.arg);
+            break;
+        case CORE_FX_ZERO:
+            if (k->scale != NULL)
+                scale_zero(k->scale, NULL);
+            break;
+        case CORE_FX_QUIT:
+            k->quit = 1;
+            break;
+        }
+    }
+}
+
+/* ---- the loop -------------------------------------------------------------------- */
+
+static int
+read_keys(struct kiosk *k, int64_t now)
+{
+    struct core_event ev;
+    int rc, redraw = 0;
+
+    while ((rc = ui_read_key(k->ui, &ev)) != 0) {
+        redraw = 1;
+        if (rc == 2)
+            continue; /* resized */
+        ev.now_ms = now;
+        if (sim_key(k, &ev, now))
+            continue;
+        if (core_handle(k->core, &ev) & CORE_QUIT)
+            k->quit = 1;
+        run_effects(k, now);
+    }
+    return redraw;
+}
+
+static void
+loop(struct kiosk *k)
+{
+    struct pollfd pfd[24];
+    int jobs[16];
+
+    ui_draw(k->ui, core_view(k->core));
+    while (!k->quit && !stop_signal) {
+        int n = 0, nj, redraw = 0;
+        int64_t now;
+
+        pfd[n++] = (struct pollfd){.fd = ui_fd(k->ui), .events = POLLIN};
+        if (k->scale != NULL && scale_fd(k->scale) >= 0)
+            pfd[n++] = (struct pollfd){.fd = scale_fd(k->scale), .events = POLLIN};
+        if (k->scanner != NULL && scanner_fd(k->scanner) >= 0)
+            pfd[n++] = (struct pollfd){.fd = scanner_fd(k->scanner), .events = POLLIN};
+        nj = kiosk_printer_fds(k->printer, jobs, 16);
+        for (int i = 0; i < nj; i++)
+            pfd[n++] = (struct pollfd){.fd = jobs[i], .events = POLLIN};
+        /* 100 ms: scales without a descriptor are read ~10 times a second. */
+        if (poll(pfd, (nfds_t)n, 100) < 0 && errno != EINTR)
+            break;
+        now = now_ms();
+        redraw |= read_keys(k, now);
+        redraw |= read_scale(k, now);
+        redraw |= read_scanner(k, now);
+        redraw |= kiosk_printer_poll(k->printer, k->core, now);
+        if (now - k->last_tick >= 1000) {
+            struct core_event ev = {.kind = CORE_EV_TICK, .now_ms = now};
+
+            core_handle(k->core, &ev);
+            k->last_tick = now;
+            redraw = 1; /* the clock in the header */
+        }
+        run_effects(k, now);
+        if (redraw)
+            ui_draw(k->ui, core_view(k->core));
+    }
+}
+
+static int
+open_devices(struct kiosk *k, struct tt_err *err)
+{
+    const struct kiosk_opts *o = k->o;
+    int64_t now = now_ms();
+
+    if (o->scale_spec != NULL) {
+        k->sim_scale = strcmp(o->scale_spec, "sim:") == 0 || strcmp(o->scale_spec, "sim") == 0;
+        if (scale_open(o->scale_spec, &k->scale, NULL) != 0)
+            device_event(k, CORE_DEV_SCALE, CORE_DEV_GONE, now);
+    }
+    if (o->scanner_spec != NULL) {
+        k->sim_scanner = strncmp(o->scanner_spec, "sim", 3) == 0;
+        if (scanner_open(o->scanner_spec, &k->scanner, NULL) != 0)
+            device_event(k, CORE_DEV_SCANNER, CORE_DEV_GONE, now);
+        else
+            device_event(k, CORE_DEV_SCANNER, CORE_DEV_OK, now);
+    }
+    if (kiosk_printer_new(k->db, o->printer, o->labels_dir, &k->printer, err) != 0)
+        return err->code;
+    device_event(k, CORE_DEV_PRINTER, CORE_DEV_OK, now);
+    return 0;
+}
+
+int
+kiosk_run(const struct kiosk_opts *o, struct tt_err *err)
+{
+    struct kiosk k = {0};
+    struct core_config cfg;
+    struct db_settings set;
+    struct ui_opts uo = {0};
+    int rc;
+
+    k.o = o;
+    k.sim_seed = (unsigned)now_ms();
+    rc = db_open(o->db_path, 0, &k.db, err);
+    if (rc == 0)
+        rc = db_settings_get(k.db, &set, err);
+    if (rc != 0) {
+        db_close(k.db);
+        return rc;
+    }
+    core_config_default(&cfg);
+    cfg.demo = o->demo || set.mode != DB_MODE_PRODUCTION;
+    cfg.lang_en = o->lang_en;
+    cfg.auto_print = o->auto_print;
+    cfg.scan_back = o->scan_back;
+    rc = core_new(k.db, &cfg, now_ms(), &k.core, err);
+    if (rc == 0)
+        rc = open_devices(&k, err);
+    uo.coop_name = set.coop_name;
+    uo.demo_hint = o->demo_hint;
+    uo.printer = k.printer != NULL ? kiosk_printer_dest(k.printer) : "";
+    if (rc == 0)
+        rc = ui_open(&uo, &k.ui, err);
+    if (rc == 0) {
+        kiosk_signals();
+        ui_set_demo_keys(k.ui, k.sim_scale);
+        loop(&k);
+    }
+    ui_close(k.ui);
+    /* Jobs still out are left to CUPS; their labels stay `sent` and show up after a restart. */
+    kiosk_printer_free(k.printer);
+    scanner_close(k.scanner);
+    scale_close(k.scale);
+    core_free(k.core);
+    db_close(k.db);
+    return rc;
+}
