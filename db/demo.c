@@ -24,8 +24,10 @@ load_settings(struct db *db, json_t *settings, struct tt_err *err)
     json_t *v;
     int rc = 0;
 
-    json_object_foreach(settings, key, v)
-    {
+    for (void *it_ = json_object_iter(settings);
+         it_ != NULL && (key = json_object_iter_key(it_)) != NULL &&
+         (v = json_object_iter_value(it_)) != NULL;
+         it_ = json_object_iter_next(settings, it_)) {
         if (rc == 0)
             rc = db_setting_set(db, key, json_string_value(v) != NULL ? json_string_value(v) : "",
                                 err);
@@ -51,8 +53,7 @@ load_places(struct db *db, json_t *places, struct tt_err *err)
     json_t *p;
     int rc = 0;
 
-    json_array_foreach(places, i, p)
-    {
+    for (i = 0; i < json_array_size(places) && (p = json_array_get(places, i)) != NULL; i++) {
         struct db_place pl = {0};
         int kind = place_kind(str_of(p, "kind"));
 
@@ -86,8 +87,7 @@ load_operators(struct db *db, json_t *ops, struct tt_err *err)
     json_t *o;
     int rc = 0;
 
-    json_array_foreach(ops, i, o)
-    {
+    for (i = 0; i < json_array_size(ops) && (o = json_array_get(ops, i)) != NULL; i++) {
         const char *role = str_of(o, "role");
         enum db_role r = strcmp(role, "manager") == 0   ? DB_ROLE_MANAGER
                          : strcmp(role, "trainer") == 0 ? DB_ROLE_TRAINER
@@ -106,8 +106,7 @@ load_products(struct db *db, json_t *products, struct tt_err *err)
     json_t *p;
     int rc = 0;
 
-    json_array_foreach(products, i, p)
-    {
+    for (i = 0; i < json_array_size(products) && (p = json_array_get(products, i)) != NULL; i++) {
         struct db_product pr = {0};
 
         if (rc != 0)

@@ -494,10 +494,13 @@ ns_from_context(struct ns_map *m, json_t *ctx)
     size_t i;
 
     if (json_is_array(ctx)) {
-        json_array_foreach(ctx, i, v) ns_from_context(m, v);
+        for (i = 0; i < json_array_size(ctx) && (v = json_array_get(ctx, i)) != NULL; i++)
+            ns_from_context(m, v);
     } else if (json_is_object(ctx)) {
-        json_object_foreach(ctx, k, v)
-        {
+        for (void *it_ = json_object_iter(ctx);
+             it_ != NULL && (k = json_object_iter_key(it_)) != NULL &&
+             (v = json_object_iter_value(it_)) != NULL;
+             it_ = json_object_iter_next(ctx, it_)) {
             if (json_is_string(v))
                 ns_add(m, k, json_string_value(v));
         }
@@ -544,8 +547,9 @@ ext_object(struct slist *out, const struct ns_map *m, const char *key, json_t *v
         sl_push(out, &b);
         return;
     }
-    json_object_foreach(v, k, c)
-    {
+    for (void *it_ = json_object_iter(v); it_ != NULL && (k = json_object_iter_key(it_)) != NULL &&
+                                          (c = json_object_iter_value(it_)) != NULL;
+         it_ = json_object_iter_next(v, it_)) {
         if (k[0] != '@' && k[0] != '#')
             ext_collect(&kids, m, k, c);
     }
@@ -561,7 +565,8 @@ ext_collect(struct slist *out, const struct ns_map *m, const char *key, json_t *
     json_t *el;
 
     if (json_is_array(v)) {
-        json_array_foreach(v, i, el) ext_collect(out, m, key, el);
+        for (i = 0; i < json_array_size(v) && (el = json_array_get(v, i)) != NULL; i++)
+            ext_collect(out, m, key, el);
         return;
     }
     if (json_is_object(v)) {
@@ -618,8 +623,7 @@ add_epc_list(struct sbuf *b, json_t *ev, const char *key)
     if (!json_is_array(list) || json_array_size(list) == 0)
         return;
     sb_add(b, key);
-    json_array_foreach(list, i, v)
-    {
+    for (i = 0; i < json_array_size(list) && (v = json_array_get(list, i)) != NULL; i++) {
         struct sbuf e = {0};
 
         if (!json_is_string(v))
@@ -642,8 +646,7 @@ add_quantity_list(struct sbuf *b, json_t *ev, const char *key)
     if (!json_is_array(list) || json_array_size(list) == 0)
         return;
     sb_add(b, key);
-    json_array_foreach(list, i, q)
-    {
+    for (i = 0; i < json_array_size(list) && (q = json_array_get(list, i)) != NULL; i++) {
         struct sbuf e = {0};
         json_t *cls = json_object_get(q, "epcClass");
         json_t *qty = json_object_get(q, "quantity");
@@ -694,8 +697,7 @@ add_persistent_disposition(struct sbuf *b, json_t *ev)
         size_t i;
         json_t *v;
 
-        json_array_foreach(list, i, v)
-        {
+        for (i = 0; i < json_array_size(list) && (v = json_array_get(list, i)) != NULL; i++) {
             struct sbuf e = {0};
 
             if (!json_is_string(v))
@@ -727,8 +729,10 @@ add_location(struct sbuf *b, json_t *ev, const char *key, const struct ns_map *m
         sb_add(b, "id=");
         sb_add_id(b, json_string_value(id));
     }
-    json_object_foreach(loc, k, v)
-    {
+    for (void *it_ = json_object_iter(loc);
+         it_ != NULL && (k = json_object_iter_key(it_)) != NULL &&
+         (v = json_object_iter_value(it_)) != NULL;
+         it_ = json_object_iter_next(loc, it_)) {
         if (strchr(k, ':') != NULL)
             ext_collect(&ext, m, k, v);
     }
@@ -753,8 +757,7 @@ add_typed_list(struct sbuf *b, json_t *ev, const char *key, const char *member, 
     if (!json_is_array(list) || json_array_size(list) == 0)
         return;
     sb_add(b, key);
-    json_array_foreach(list, i, el)
-    {
+    for (i = 0; i < json_array_size(list) && (el = json_array_get(list, i)) != NULL; i++) {
         struct sbuf e = {0};
         json_t *type = json_object_get(el, "type");
         json_t *val = json_object_get(el, member);
@@ -862,14 +865,19 @@ build_prehash(json_t *ev, const struct ns_map *m, struct sbuf *b, struct tt_err 
     add_typed_list(b, ev, "destinationList", "destination", "SDT", "sdt");
     if (json_is_object(json_object_get(ev, "ilmd"))) {
         sb_add(b, "ilmd");
-        json_object_foreach(json_object_get(ev, "ilmd"), k, v) ext_collect(&ext, m, k, v);
+        for (void *it_ = json_object_iter(json_object_get(ev, "ilmd"));
+             it_ != NULL && (k = json_object_iter_key(it_)) != NULL &&
+             (v = json_object_iter_value(it_)) != NULL;
+             it_ = json_object_iter_next(json_object_get(ev, "ilmd"), it_))
+            ext_collect(&ext, m, k, v);
         sl_flush(&ext, b);
     }
     if (trailing.p != NULL)
         sb_add(b, trailing.p);
     free(trailing.p);
-    json_object_foreach(ev, k, v)
-    {
+    for (void *it_ = json_object_iter(ev); it_ != NULL && (k = json_object_iter_key(it_)) != NULL &&
+                                           (v = json_object_iter_value(it_)) != NULL;
+         it_ = json_object_iter_next(ev, it_)) {
         if (!is_standard_key(k) && strchr(k, ':') != NULL)
             ext_collect(&ext, m, k, v);
     }
