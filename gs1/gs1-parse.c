@@ -261,8 +261,10 @@ req_satisfied(const char *rule, const struct gs1_element *const *els, size_t n)
         int all = 1;
 
         for (;;) {
-            size_t plen = strcspn(p, "+,");
+            size_t plen = 0;
 
+            while (p[plen] != '\0' && p[plen] != '+' && p[plen] != ',')
+                plen++;
             if (all && !present(els, n, p, plen))
                 all = 0;
             p += plen;
@@ -280,13 +282,17 @@ req_satisfied(const char *rule, const struct gs1_element *const *els, size_t n)
 
 /* The AI that element i must not be with, or NULL. */
 static const struct gs1_element *
-excluded_partner(const char *rule, const struct gs1_element *const *els, size_t n, size_t i)
+excluded_partner(const char *rule, const struct gs1_element *const *els,
+                 const struct gs1_ai_def *const *defs, size_t n, size_t i)
 {
     for (const char *p = rule; *p != '\0';) {
-        size_t plen = strcspn(p, ",");
+        size_t plen = 0;
 
+        while (p[plen] != '\0' && p[plen] != ',')
+            plen++;
+        /* An AI is not exclusive of itself even when it matches a pattern. */
         for (size_t j = 0; j < n; j++)
-            if (strcmp(els[j]->ai, els[i]->ai) != 0 && gs1_ai_pattern_match(p, plen, els[j]->ai))
+            if (defs[j] != defs[i] && gs1_ai_pattern_match(p, plen, els[j]->ai))
                 return els[j];
         p += plen;
         if (*p == ',')
@@ -306,7 +312,7 @@ check_associations(struct gs1_msg *fail_msg, const struct gs1_element *const *el
         const struct gs1_element *other;
 
         for (size_t j = i + 1; j < n; j++)
-            if (strcmp(els[i]->ai, els[j]->ai) == 0 && strcmp(els[i]->value, els[j]->value) != 0)
+            if (defs[i] == defs[j] && strcmp(els[i]->value, els[j]->value) != 0)
                 return gs1_fail(fail_msg, err, TT_EINVAL, GS1_E_DUPLICATE, els[i]->ai,
                                 vpos != NULL ? vpos[j] : 0,
                                 "given twice with different values ('%s' and '%s')", els[i]->value,
@@ -316,7 +322,7 @@ check_associations(struct gs1_msg *fail_msg, const struct gs1_element *const *el
                 return gs1_fail(fail_msg, err, TT_EINVAL, GS1_E_REQUIRES, els[i]->ai, pos,
                                 "needs one of these AIs with it: %s ('+' means together)",
                                 def->req[r]);
-        if (def->ex != NULL && (other = excluded_partner(def->ex, els, n, i)) != NULL)
+        if (def->ex != NULL && (other = excluded_partner(def->ex, els, defs, n, i)) != NULL)
             return gs1_fail(fail_msg, err, TT_EINVAL, GS1_E_EXCLUDES, els[i]->ai, pos,
                             "must not be used together with AI (%s)", other->ai);
     }
