@@ -99,6 +99,9 @@ void db_format_ymd(int64_t y, unsigned m, unsigned d, char out[11]);
 int64_t db_days_from_civil(int64_t y, unsigned m, unsigned d);
 void db_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 
+/* 1 when s is well-formed UTF-8 (NULL counts as well-formed: "not given"). */
+int db_utf8_ok(const char *s);
+
 /* Validates "YYYY-MM-DD" (a real calendar date); 0 or TT_EINVAL. */
 int db_check_date(const char *s, const char *what, struct tt_err *err);
 

@@ -167,6 +167,26 @@ quantity_array(const struct db_quantity *q, size_t n)
     return a;
 }
 
+/* Every string the event will carry must be UTF-8, or jansson would drop it silently. */
+static int
+event_text_ok(const struct db_event_new *ev)
+{
+    int ok = db_utf8_ok(ev->parent_id) && db_utf8_ok(ev->read_point) &&
+             db_utf8_ok(ev->biz_location) && db_utf8_ok(ev->reason);
+
+    for (size_t i = 0; ok && i < ev->n_epcs; i++)
+        ok = ev->epcs[i] != NULL && db_utf8_ok(ev->epcs[i]);
+    for (size_t i = 0; ok && i < ev->n_out_epcs; i++)
+        ok = ev->out_epcs[i] != NULL && db_utf8_ok(ev->out_epcs[i]);
+    for (size_t i = 0; ok && i < ev->n_quantities; i++)
+        ok = db_utf8_ok(ev->quantities[i].epc_class) && db_utf8_ok(ev->quantities[i].uom);
+    for (size_t i = 0; ok && i < ev->n_out_quantities; i++)
+        ok = db_utf8_ok(ev->out_quantities[i].epc_class) && db_utf8_ok(ev->out_quantities[i].uom);
+    for (size_t i = 0; ok && i < ev->n_ilmd; i++)
+        ok = db_utf8_ok(ev->ilmd[i].key) && db_utf8_ok(ev->ilmd[i].value);
+    return ok;
+}
+
 static int
 check_event(const struct db_event_new *ev, struct tt_err *err)
 {
@@ -200,6 +220,9 @@ check_event(const struct db_event_new *ev, struct tt_err *err)
             ev->ilmd[i].value == NULL)
             return tt_err_set(err, TT_EINVAL, "db_event_append",
                               "ilmd keys need a prefix (\"cbvmda:…\") and a value");
+    if (!event_text_ok(ev))
+        return tt_err_set(err, TT_EINVAL, "db_event_append",
+                          "an identifier or text of the event is missing or not valid UTF-8");
     for (size_t i = 0; i < ev->n_quantities; i++)
         if (ev->quantities[i].epc_class == NULL)
             return tt_err_set(err, TT_EINVAL, "db_event_append", "a quantity needs an epcClass");

@@ -59,6 +59,8 @@ db_operator_add(struct db *db, const char *name, enum db_role role, const char *
         *id_out = 0;
     if (name == NULL || *name == '\0' || strlen(name) >= sizeof((struct db_operator *)0)->name)
         return tt_err_set(err, TT_EINVAL, __func__, "an operator needs a name (up to 127 bytes)");
+    if (!db_utf8_ok(name))
+        return tt_err_set(err, TT_EINVAL, __func__, "the operator's name is not valid UTF-8");
     if ((unsigned)role > DB_ROLE_TRAINER)
         return tt_err_set(err, TT_EINVAL, __func__, "unknown operator role");
     rc = check_pin(pin, err);
@@ -235,6 +237,9 @@ check_place(const struct db_place *p, struct tt_err *err)
                               "place code '%s' may hold only letters, digits and -", p->code);
     if (p->name[0] == '\0')
         return tt_err_set(err, TT_EINVAL, "db_place_add", "place %s needs a name", p->code);
+    if (!db_utf8_ok(p->name) || !db_utf8_ok(p->commune) || !db_utf8_ok(p->province))
+        return tt_err_set(err, TT_EINVAL, "db_place_add", "place %s: text is not valid UTF-8",
+                          p->code);
     if ((unsigned)p->kind > DB_PLACE_STORE)
         return tt_err_set(err, TT_EINVAL, "db_place_add", "unknown kind of place");
     if (p->gln[0] != '\0' &&

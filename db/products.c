@@ -35,6 +35,10 @@ check_product(const struct db_product *p, struct db_product *n, struct tt_err *e
         return rc;
     if (p->name_vi[0] == '\0')
         return tt_err_set(err, TT_EINVAL, "db_product_add", "product %s needs a name", n->gtin);
+    if (!db_utf8_ok(p->name_vi) || !db_utf8_ok(p->name_en) || !db_utf8_ok(p->template) ||
+        !db_utf8_ok(p->image_path))
+        return tt_err_set(err, TT_EINVAL, "db_product_add",
+                          "product %s: a name or path is not valid UTF-8 text", n->gtin);
     if (n->unit[0] == '\0')
         snprintf(n->unit, sizeof n->unit, "%s", p->variable ? "KGM" : "H87");
     if (!valid_unit(n->unit))

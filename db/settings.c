@@ -85,6 +85,38 @@ db_format_ymd(int64_t y, unsigned m, unsigned d, char out[11])
 }
 
 int
+db_utf8_ok(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    if (s == NULL)
+        return 1;
+    while (*p != 0) {
+        int n = *p < 0x80             ? 0
+                : (*p & 0xe0) == 0xc0 ? 1
+                : (*p & 0xf0) == 0xe0 ? 2
+                : (*p & 0xf8) == 0xf0 ? 3
+                                      : -1;
+        unsigned cp;
+
+        if (n < 0 || (n == 1 && *p < 0xc2))
+            return 0;
+        cp = n == 0 ? *p : (unsigned)(*p & (0x3f >> n));
+        p++;
+        for (int i = 0; i < n; i++, p++) {
+            if ((*p & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (*p & 0x3fu);
+        }
+        /* No overlong forms, surrogates or values past U+10FFFF. */
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+    }
+    return 1;
+}
+
+int
 db_check_date(const char *s, const char *what, struct tt_err *err)
 {
     int y, m, d;
@@ -172,6 +204,8 @@ check_setting(const char *key, const char *v, struct tt_err *err)
     if (n >= DB_SETTING_VALUE_MAX)
         return tt_err_set(err, TT_EINVAL, "db_setting_set", "%s is too long (%zu bytes, max %d)",
                           key, n, DB_SETTING_VALUE_MAX - 1);
+    if (!db_utf8_ok(v))
+        return tt_err_set(err, TT_EINVAL, "db_setting_set", "%s is not valid UTF-8 text", key);
     if (strcmp(key, "coop.name") == 0 || strcmp(key, "coop.commune") == 0 ||
         strcmp(key, "coop.province") == 0)
         return 0;

@@ -146,6 +146,8 @@ settings_are_validated(void **state)
     assert_int_equal(db_setting_set(t->db, "station.mode", "play", &err), TT_EINVAL);
     assert_int_equal(db_setting_set(t->db, "station.id", "a b", &err), TT_EINVAL);
     assert_int_equal(db_setting_set(t->db, "label.sscc_ext", "12", &err), TT_EINVAL);
+    assert_int_equal(db_setting_set(t->db, "coop.name", "H\xe1\xbb", &err), TT_EINVAL);
+    assert_non_null(strstr(err.msg, "UTF-8"));
     assert_int_equal(db_setting_set(t->db, "colour", "red", &err), TT_EINVAL);
     assert_non_null(strstr(err.msg, "unknown setting"));
     assert_int_equal(db_setting_get(t->db, "colour", v, sizeof v, &err), TT_EINVAL);
@@ -289,6 +291,9 @@ products_need_valid_gtins(void **state)
     snprintf(p.gtin, sizeof p.gtin, "95289300x0033");
     assert_int_equal(db_product_add(t->db, &p, NULL, &err), TT_EINVAL);
     snprintf(p.gtin, sizeof p.gtin, "09528930000057");
+    snprintf(p.name_vi, sizeof p.name_vi, "M\xe1\xba\x2dt ong"); /* broken UTF-8 */
+    assert_int_equal(db_product_add(t->db, &p, NULL, &err), TT_EINVAL);
+    assert_non_null(strstr(err.msg, "UTF-8"));
     p.name_vi[0] = '\0';
     assert_int_equal(db_product_add(t->db, &p, NULL, &err), TT_EINVAL);
     snprintf(p.name_vi, sizeof p.name_vi, "Mật ong");

@@ -265,6 +265,12 @@ events_append_and_walk_in_seq_order(void **state)
     assert_int_equal(db_event_append(t->db, &ev, NULL, &err), TT_EINVAL);
     ev.type = DB_EVENT_TRANSFORMATION;
     assert_int_equal(db_event_append(t->db, &ev, NULL, &err), TT_EINVAL);
+    ev.type = DB_EVENT_AGGREGATION;
+    ev.parent_id = "https://id.gs1.org/00/095289300000000019";
+    ev.reason = "\xc3\x28";
+    assert_int_equal(db_event_append(t->db, &ev, NULL, &err), TT_EINVAL);
+    assert_non_null(strstr(err.msg, "UTF-8"));
+    ev.reason = NULL;
     ev.type = DB_EVENT_OBJECT;
     ev.n_epcs = 0;
     assert_int_equal(db_event_append(t->db, &ev, NULL, &err), TT_EINVAL);
