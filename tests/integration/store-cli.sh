@@ -69,4 +69,13 @@ tt product list --json | jq -r .name_vi | grep -q 'Bưởi Luận Văn'
 "$TT_BIN" --lang vi --db "$db" lot open --gtin 99528930000012 --place LV-LO01 2>"$tmp/err" >/dev/null
 grep -q 'Đã mở lô' "$tmp/err"
 tt events --json | jq -e '.bizLocation.id == "https://id.gs1.org/414/9528930000002/254/LV-LO01"' >/dev/null
+
+# A damaged file: reads still work (with a warning), writes refuse with exit 74.
+size=$(stat -c %s "$db")
+for off in $(seq 8200 12288 "$size"); do
+    printf '%*s' 1000 '' | tr ' ' 'Z' | dd of="$db" bs=1 seek="$off" conv=notrunc status=none
+done
+expect_exit 0 tt product list
+grep -q "read-only" "$tmp/err"
+expect_exit 74 tt lot open --gtin 99528930000012
 echo ok
