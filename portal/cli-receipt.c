@@ -31,6 +31,8 @@ struct put_ctx {
 static int
 station_dir(const char *to, const char *station, char *out, size_t len, struct tt_err *err)
 {
+    if (mkdir(to, 0755) < 0 && errno != EEXIST)
+        return tt_err_set(err, TT_EIO, "receipt", "cannot create %s: %s", to, strerror(errno));
     snprintf(out, len, "%s/tramtem", to);
     if (mkdir(out, 0755) < 0 && errno != EEXIST)
         return tt_err_set(err, TT_EIO, "receipt", "cannot create %s: %s", out, strerror(errno));

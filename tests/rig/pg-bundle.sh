@@ -17,8 +17,11 @@ mkkey() {
     minisign -G -W -f -p "$1/st.pub" -s "$1/st.key" >/dev/null
 }
 
+# The key id from the key itself (bytes 2-9, shown little-endian as minisign
+# does); the comment line drops leading zeros, so it is not used.
 keyid_of() {
-    head -n 1 "$1" | awk '{print $NF}'
+    sed -n 2p "$1" | base64 -d | od -An -tx1 -j2 -N8 | tr -d ' \n' |
+        sed 's/\(..\)/\1 /g' | tr ' ' '\n' | grep . | tac | tr -d '\n' | tr 'a-f' 'A-F'
 }
 
 station_of() {
