@@ -198,9 +198,15 @@ cups(const struct label_tpl *tpl, const char *queue, int n)
     if (label_render(tpl, f, LABEL_FMT_PDF, 203, &pdf, &len, NULL, &err) != 0)
         return 1;
     for (int i = 0; i < n; i++) {
-        struct printer_job_req req = {.dest = queue, .doc = pdf, .len = len,
-                                      .fmt = LABEL_FMT_PDF, .title = "bench", .copies = 1,
-                                      .width_mm = 100, .height_mm = 50, .follow = 0};
+        struct printer_job_req req = {.dest = queue,
+                                      .doc = pdf,
+                                      .len = len,
+                                      .fmt = LABEL_FMT_PDF,
+                                      .title = "bench",
+                                      .copies = 1,
+                                      .width_mm = 100,
+                                      .height_mm = 50,
+                                      .follow = 0};
         struct printer_job *job;
         struct printer_status st;
         double t0 = now_ms();

@@ -187,7 +187,8 @@ parse_label_args(const char *cmd, int argc, char **argv, struct label_args *a)
         }
     }
     if (optind < argc)
-        return cli_usage_error(cmd, _("unexpected argument '%s' (options start with --)"), argv[optind]);
+        return cli_usage_error(cmd, _("unexpected argument '%s' (options start with --)"),
+                               argv[optind]);
     if ((a->data != NULL) + (a->lot != NULL) + (a->label_id != NULL) != 1)
         return cli_usage_error(cmd, _("give exactly one of --data GS1, --lot ID or --label ID"));
     return 0;
@@ -434,9 +435,11 @@ static void
 record(struct db *db, const struct db_label *l, enum db_label_state state, const char *queue,
        const struct printer_status *st)
 {
-    struct db_label_mark m = {.printer = queue,
-                              .job_id = st->job_ref,
-                              .reason = st->message[0] != '\0' ? st->message : NULL};
+    /* The reason is kept for failures (a reprint shows why); success needs none. */
+    struct db_label_mark m = {
+        .printer = queue,
+        .job_id = st->job_ref,
+        .reason = state == DB_LABEL_FAILED && st->message[0] != '\0' ? st->message : NULL};
     struct tt_err err = {0};
 
     if (db == NULL)
@@ -515,6 +518,7 @@ print_cmd(struct cli_ctx *ctx, int argc, char **argv)
     struct printer_job *job = NULL;
     unsigned char *doc = NULL;
     size_t len = 0;
+    char title[64];
     int rc = parse_label_args("print", argc, argv, &a), fmt = 0;
 
     if (rc == 0 && a.data != NULL && a.tpl_name == NULL)
@@ -538,14 +542,16 @@ print_cmd(struct cli_ctx *ctx, int argc, char **argv)
         rc = fmt;
     if (rc == 0)
         rc = label_render(tpl, f, (enum label_format)fmt, a.dpi, &doc, &len, NULL, &err);
+    if (l.id > 0)
+        snprintf(title, sizeof title, "label-%" PRId64, l.id);
+    else
+        snprintf(title, sizeof title, "%s", a.tpl_name);
     if (rc == 0) {
         struct printer_job_req req = {.dest = a.printer,
                                       .doc = doc,
                                       .len = len,
                                       .fmt = (enum label_format)fmt,
-                                      .title = l.serial[0] != '\0' ? l.serial
-                                               : l.sscc[0] != '\0' ? l.sscc
-                                                                   : label_tpl_name(tpl),
+                                      .title = title,
                                       .copies = a.copies,
                                       .width_mm = label_tpl_width_mm(tpl),
                                       .height_mm = label_tpl_height_mm(tpl),
