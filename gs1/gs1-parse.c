@@ -500,3 +500,21 @@ gs1_ai_at(size_t i)
 {
     return i < gs1_n_ai_defs ? &gs1_ai_defs[i].info : NULL;
 }
+
+int
+gs1_parse_sep(const char *data, size_t len, const char *separators, struct gs1_msg *out,
+              struct tt_err *err)
+{
+    char buf[GS1_DATA_LEN_MAX];
+    int dl;
+
+    if (separators == NULL || separators[0] == '\0' || data == NULL || len == 0 ||
+        len > sizeof buf || data[0] == '(' || data[0] == '[' || is_dl_scheme(data, len))
+        return gs1_parse(data, len, out, err);
+    dl = len >= 3 && (memcmp(data, "]d1", 3) == 0 || memcmp(data, "]Q1", 3) == 0);
+    if (dl)
+        return gs1_parse(data, len, out, err);
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (data[i] != '\0' && strchr(separators, data[i]) != NULL) ? GS : data[i];
+    return gs1_parse(buf, len, out, err);
+}

@@ -128,6 +128,15 @@ void gs1_msg_init(struct gs1_msg *msg);
  */
 int gs1_parse(const char *data, size_t len, struct gs1_msg *out, struct tt_err *err);
 
+/*
+ * gs1_parse() for scanners that send FNC1 as another character: in raw
+ * data (no brackets, no Digital Link) every byte of `separators` counts as
+ * GS (0x1D). NULL or "" means GS only. Scanners configured to replace GS
+ * by, say, '|' or '~' are read with separators "|" or "~".
+ */
+int gs1_parse_sep(const char *data, size_t len, const char *separators, struct gs1_msg *out,
+                  struct tt_err *err);
+
 /* Appends one element (no validation beyond lengths). */
 int gs1_msg_add(struct gs1_msg *msg, const char *ai, const char *value, struct tt_err *err);
 

@@ -343,6 +343,27 @@ label_rules_span_barcodes(void **state)
     assert_int_equal(gs1_validate_label(NULL, 0, &e), TT_EUSAGE);
 }
 
+static void
+configurable_separators(void **state)
+{
+    static const char scan[] = "]C10109520123456788100329|15210526";
+    struct gs1_msg m;
+    struct tt_err e;
+
+    (void)state;
+    assert_int_equal(gs1_parse_sep(scan, strlen(scan), "|~", &m, &e), 0);
+    assert_string_equal(gs1_msg_get(&m, "10"), "0329");
+    assert_string_equal(gs1_msg_get(&m, "15"), "210526");
+    /* without the separator set '|' is just a bad character */
+    assert_int_equal(gs1_parse_sep(scan, strlen(scan), NULL, &m, &e), TT_EINVAL);
+    assert_int_equal(e.detail, GS1_E_BAD_CHAR);
+    /* brackets and Digital Link keep their characters */
+    assert_int_equal(gs1_parse_sep("(01)" GTIN "(10)A~B", 26, "~", &m, &e), TT_EINVAL);
+    assert_int_equal(e.detail, GS1_E_BAD_CHAR);
+    assert_int_equal(gs1_parse_sep("]Q1https://id.gs1.org/01/" GTIN "/10/A~B", 46, "~", &m, &e), 0);
+    assert_string_equal(gs1_msg_get(&m, "10"), "A~B");
+}
+
 int
 main(void)
 {
@@ -360,6 +381,7 @@ main(void)
         cmocka_unit_test(too_many_elements),
         cmocka_unit_test(validate_built_messages),
         cmocka_unit_test(label_rules_span_barcodes),
+        cmocka_unit_test(configurable_separators),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
