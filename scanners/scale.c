@@ -22,8 +22,11 @@ static const struct scale_stability stability_defaults = {
 void
 scale_stab_init(struct scale_stab *st, const struct scale_stability *cfg)
 {
+    /* Copy first: cfg may point into *st (a reset keeps the settings). */
+    struct scale_stability c = cfg != NULL ? *cfg : stability_defaults;
+
     memset(st, 0, sizeof *st);
-    st->cfg = cfg != NULL ? *cfg : stability_defaults;
+    st->cfg = c;
     if (st->cfg.n_readings < 1)
         st->cfg.n_readings = 1;
 }

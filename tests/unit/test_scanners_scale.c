@@ -69,6 +69,17 @@ stab_needs_n_identical_stable(void **state)
     raw.has_value = false;
     scale_stab_feed(&st, &raw, 700, &out);
     assert_int_equal(out.state, SCALE_OVER_CAPACITY);
+    /* a reset (after a reconnection) keeps the settings: N readings again */
+    st.cfg.n_readings = 4;
+    scale_stab_init(&st, &st.cfg);
+    assert_int_equal(st.cfg.n_readings, 4);
+    raw = reading(7 * G, SCALE_STABLE, false);
+    for (int i = 0; i < 3; i++) {
+        scale_stab_feed(&st, &raw, 800 + i, &out);
+        assert_int_equal(out.state, SCALE_MOTION);
+    }
+    scale_stab_feed(&st, &raw, 900, &out);
+    assert_int_equal(out.state, SCALE_STABLE);
 }
 
 static void
