@@ -231,6 +231,9 @@ cli_demo(struct cli_ctx *ctx, int argc, char **argv)
     snprintf(db_path, sizeof db_path, "%s/station.db", dir);
     snprintf(out_dir, sizeof out_dir, "%s/labels", dir);
     snprintf(demo_dir, sizeof demo_dir, "%s/demo", tt_datadir());
+    if (o.printer != NULL && strncmp(o.printer, "file:", 5) == 0 && mkdir_p(o.printer + 5) != 0)
+        return cli_fail(TT_EIO, _("Cannot create the demo folder %s (%s)."), o.printer + 5,
+                        strerror(errno));
     if (mkdir_p(dir) != 0 || mkdir_p(out_dir) != 0)
         return cli_fail(TT_EIO, _("Cannot create the demo folder %s (%s)."), dir, strerror(errno));
     if ((!keep || stat(db_path, &st) != 0) && demo_fresh_db(db_path, demo_dir, &err) != 0)

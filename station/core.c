@@ -634,7 +634,10 @@ job_update(struct core *c, const struct core_event *ev)
         core_msg(c, CORE_MSG_PRINTED, CORE_LVL_OK, l.serial[0] ? l.serial : l.sscc);
     } else if (to == DB_LABEL_FAILED) {
         enum core_dev_state why = ev->u.job.why;
+        char detail[CORE_TEXT_MAX];
 
+        snprintf(detail, sizeof detail, "%s %.100s", l.serial[0] ? l.serial : l.sscc,
+                 ev->u.job.detail != NULL ? ev->u.job.detail : "");
         if (why != CORE_DEV_NONE && why != CORE_DEV_OK)
             c->v.dev[CORE_DEV_PRINTER] = why;
         core_msg(c,
@@ -642,7 +645,7 @@ job_update(struct core *c, const struct core_event *ev)
                  : why == CORE_DEV_GONE    ? CORE_MSG_PRINTER_GONE
                  : why == CORE_DEV_STOPPED ? CORE_MSG_PRINTER_STOPPED
                                            : CORE_MSG_PRINT_FAILED,
-                 CORE_LVL_ERROR, l.serial[0] ? l.serial : l.sscc);
+                 CORE_LVL_ERROR, detail);
     }
 }
 

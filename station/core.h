@@ -118,6 +118,7 @@ struct core_event {
             const char *printer;     /* borrowed, may be NULL */
             const char *job_id;      /* borrowed, may be NULL */
             enum core_dev_state why; /* for FAILED: paper out, gone … */
+            const char *detail;      /* borrowed, may be NULL: the printer's words */
         } job;
         struct {
             enum core_device dev;

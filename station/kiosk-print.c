@@ -134,10 +134,11 @@ fields_of(struct db *db, const struct db_label *l, struct label_fields *f, struc
 
 static void
 tell(struct core *core, int64_t label_id, enum core_job_state st, enum core_dev_state why,
-     const char *printer, const char *job_id, int64_t now_ms)
+     const char *printer, const char *job_id, const char *detail, int64_t now_ms)
 {
     struct core_event ev = {.kind = CORE_EV_JOB, .now_ms = now_ms};
 
+    ev.u.job.detail = detail;
     ev.u.job.label_id = label_id;
     ev.u.job.state = st;
     ev.u.job.why = why;
@@ -181,7 +182,7 @@ kiosk_print(struct kiosk_printer *kp, struct core *core, int64_t label_id, int64
     free(doc);
     label_fields_free(f);
     if (rc != 0) {
-        tell(core, label_id, CORE_JOB_FAILED, CORE_DEV_ERROR, NULL, NULL, now_ms);
+        tell(core, label_id, CORE_JOB_FAILED, CORE_DEV_ERROR, NULL, NULL, err.msg, now_ms);
         return rc;
     }
     kp->jobs[kp->n_jobs].label_id = label_id;
@@ -230,7 +231,7 @@ job_news(struct kiosk_printer *kp, struct kp_job *j, struct core *core, int64_t 
     if (!j->told_sent && st.job_id != 0 && st.state != PRINTER_JOB_SUBMITTING &&
         st.state != PRINTER_JOB_FAILED) {
         j->told_sent = 1;
-        tell(core, j->label_id, CORE_JOB_SENT, CORE_DEV_OK, dest, st.job_ref, now_ms);
+        tell(core, j->label_id, CORE_JOB_SENT, CORE_DEV_OK, dest, st.job_ref, NULL, now_ms);
     }
     if (!st.final && st.reasons != 0) { /* waiting: tell the operator why */
         struct core_event ev = {.kind = CORE_EV_DEVICE, .now_ms = now_ms};
@@ -242,9 +243,9 @@ job_news(struct kiosk_printer *kp, struct kp_job *j, struct core *core, int64_t 
     if (!st.final)
         return 0;
     if (st.state == PRINTER_JOB_COMPLETED)
-        tell(core, j->label_id, CORE_JOB_PRINTED, CORE_DEV_OK, dest, st.job_ref, now_ms);
+        tell(core, j->label_id, CORE_JOB_PRINTED, CORE_DEV_OK, dest, st.job_ref, NULL, now_ms);
     else
-        tell(core, j->label_id, CORE_JOB_FAILED, why_of(&st), dest, st.job_ref, now_ms);
+        tell(core, j->label_id, CORE_JOB_FAILED, why_of(&st), dest, st.job_ref, st.message, now_ms);
     return 1;
 }
 

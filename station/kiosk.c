@@ -334,8 +334,9 @@ open_devices(struct kiosk *k, struct tt_err *err)
 
     if (o->scale_spec != NULL) {
         k->sim_scale = strcmp(o->scale_spec, "sim:") == 0 || strcmp(o->scale_spec, "sim") == 0;
-        if (scale_open(o->scale_spec, &k->scale, NULL) != 0)
-            device_event(k, CORE_DEV_SCALE, CORE_DEV_GONE, now);
+        device_event(k, CORE_DEV_SCALE,
+                     scale_open(o->scale_spec, &k->scale, NULL) == 0 ? CORE_DEV_OK : CORE_DEV_GONE,
+                     now);
     }
     if (o->scanner_spec != NULL) {
         k->sim_scanner = strncmp(o->scanner_spec, "sim", 3) == 0;
