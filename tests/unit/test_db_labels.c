@@ -274,11 +274,38 @@ events_append_and_walk_in_seq_order(void **state)
     ev.type = DB_EVENT_OBJECT;
     ev.n_epcs = 0;
     assert_int_equal(db_event_append(t->db, &ev, NULL, &err), TT_EINVAL);
+    /* A TransformationEvent: bulk lot in, packed items out, with lot master data. */
+    {
+        const char *outs[] = {"https://id.gs1.org/01/09528930000026/21/900"};
+        struct db_quantity in = {"https://id.gs1.org/01/99528930000012/10/LV-2611", 12500, 1,
+                                 "KGM"};
+        struct db_kv ilmd[] = {{"cbvmda:itemExpirationDate", "2026-12-01"}};
+        struct db_event_new tr = {0};
+
+        tr.type = DB_EVENT_TRANSFORMATION;
+        tr.biz_step = "repackaging";
+        tr.quantities = &in;
+        tr.n_quantities = 1;
+        tr.out_epcs = outs;
+        tr.n_out_epcs = 1;
+        tr.ilmd = ilmd;
+        tr.n_ilmd = 1;
+        tr.action = DB_ACTION_ADD;
+        assert_int_equal(db_event_append(t->db, &tr, NULL, &err), TT_EINVAL); /* no action */
+        tr.action = DB_ACTION_NONE;
+        OK(db_event_append(t->db, &tr, &info, NULL));
+        assert_int_equal(tdb_count(t->path, "SELECT json_extract(json, '$.inputQuantityList[0]."
+                                            "quantity') = 12.5 AND json_extract(json, "
+                                            "'$.outputEPCList[0]') LIKE '%/21/900' AND "
+                                            "json_extract(json, '$.action') IS NULL FROM events "
+                                            "ORDER BY seq DESC LIMIT 1"),
+                         1);
+    }
     OK(db_event_last_seq(t->db, &last, NULL));
-    assert_int_equal(last, 3);
+    assert_int_equal(last, 4);
     /* Walks: all, after a seq, with a limit, stopped by the callback. */
     OK(db_events_after(t->db, 0, 0, walk_cb, &w, NULL));
-    assert_int_equal(w.n, 3);
+    assert_int_equal(w.n, 4);
     memset(&w, 0, sizeof w);
     w.last = 1;
     OK(db_events_after(t->db, 1, 1, walk_cb, &w, NULL));
@@ -292,6 +319,8 @@ events_append_and_walk_in_seq_order(void **state)
     assert_int_equal(row.seq, 2);
     assert_int_equal(db_event_cursor_next(cur, &row, NULL), 1);
     assert_string_equal(row.type, "AggregationEvent");
+    assert_int_equal(db_event_cursor_next(cur, &row, NULL), 1);
+    assert_string_equal(row.type, "TransformationEvent");
     assert_int_equal(db_event_cursor_next(cur, &row, NULL), 0);
     db_event_cursor_free(cur);
     db_event_cursor_free(NULL);
