@@ -203,8 +203,9 @@ bundle_writer_new(int fd, const struct bundle_header *h, struct bundle_writer **
     w->fd = fd;
     w->h = *h;
     sig_hasher_init(&w->hasher);
-    /* windowBits 15+16: a gzip wrapper with mtime 0 and no name, so bytes are reproducible. */
-    if (deflateInit2(&w->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    /* windowBits 15+16: a gzip wrapper with mtime 0 and no name, so bytes are reproducible;
+     * level 1: deflate was two thirds of the export time at level 6, for ~15% smaller files. */
+    if (deflateInit2(&w->z, 1, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
         free(w->out);
         free(w);
         return tt_err_set(err, TT_ENOMEM, "bundle_writer_new", "zlib could not start");

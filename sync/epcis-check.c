@@ -11,8 +11,10 @@
  */
 #include "epcis-check.h"
 
-#include <jansson.h>
+#include <stddef.h>
 #include <string.h>
+
+#include "json-scan.h"
 
 static int
 digits(const char *s, int n)
@@ -61,48 +63,115 @@ epcis_check_time(const char *s)
     return s[i] != '\0' && offset_ok(s + i) ? 0 : -1;
 }
 
-static int
-nonempty_array(json_t *ev, const char *key)
-{
-    json_t *a = json_object_get(ev, key);
+/* The members of an event the rules look at (borrowed from the JSON text). */
+struct fields {
+    char type[32], time[64], off[16], action[16];
+    int has_type, has_id, id_has_colon, has_time, has_off, has_action, action_bad, has_parent;
+    int has_ilmd;
+    long epc, qty, child, child_qty, biz_tx, in_epc, in_qty, out_epc, out_qty; /* -1: absent */
+    const char *bad;
+};
 
-    return json_is_array(a) && json_array_size(a) > 0;
+/* Copies a plain string value (no escapes) into out; 0 on success. */
+static int
+take_string(const struct jscan_member *m, char *out, size_t cap)
+{
+    if (m->type != JS_STRING || m->has_escape || m->val_len >= cap)
+        return -1;
+    memcpy(out, m->val, m->val_len);
+    out[m->val_len] = '\0';
+    return 0;
 }
 
 static int
-is_array(json_t *ev, const char *key)
+key_is(const struct jscan_member *m, const char *k)
 {
-    return json_is_array(json_object_get(ev, key));
+    size_t n = strlen(k);
+
+    return m->key_len == n && memcmp(m->key, k, n) == 0;
+}
+
+static long
+array_size(const struct jscan_member *m, struct fields *f)
+{
+    if (m->type != JS_ARRAY) {
+        f->bad = "a list member is not an array";
+        return 0;
+    }
+    return (long)m->n_items;
+}
+
+static int
+on_member(void *ctx, const struct jscan_member *m)
+{
+    struct fields *f = ctx;
+    static const struct {
+        const char *key;
+        size_t off;
+    } lists[] = {
+        {"epcList", offsetof(struct fields, epc)},
+        {"quantityList", offsetof(struct fields, qty)},
+        {"childEPCs", offsetof(struct fields, child)},
+        {"childQuantityList", offsetof(struct fields, child_qty)},
+        {"bizTransactionList", offsetof(struct fields, biz_tx)},
+        {"inputEPCList", offsetof(struct fields, in_epc)},
+        {"inputQuantityList", offsetof(struct fields, in_qty)},
+        {"outputEPCList", offsetof(struct fields, out_epc)},
+        {"outputQuantityList", offsetof(struct fields, out_qty)},
+    };
+
+    if (key_is(m, "type")) {
+        f->has_type = take_string(m, f->type, sizeof f->type) == 0;
+    } else if (key_is(m, "eventID")) {
+        f->has_id = m->type == JS_STRING && m->val_len > 0;
+        f->id_has_colon = f->has_id && memchr(m->val, ':', m->val_len) != NULL;
+    } else if (key_is(m, "eventTime")) {
+        f->has_time = take_string(m, f->time, sizeof f->time) == 0;
+    } else if (key_is(m, "eventTimeZoneOffset")) {
+        f->has_off = take_string(m, f->off, sizeof f->off) == 0;
+    } else if (key_is(m, "action")) {
+        f->has_action = 1;
+        f->action_bad = take_string(m, f->action, sizeof f->action) != 0;
+    } else if (key_is(m, "parentID")) {
+        f->has_parent = m->type == JS_STRING;
+    } else if (key_is(m, "ilmd")) {
+        f->has_ilmd = 1;
+    } else {
+        for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+            if (key_is(m, lists[i].key))
+                *(long *)((char *)f + lists[i].off) = array_size(m, f);
+    }
+    return 0;
 }
 
 /* Returns NULL when the type-specific rules hold, else the reason. */
 static const char *
-check_type(json_t *ev, const char *type, const char *action)
+check_type(const struct fields *f)
 {
+    const char *type = f->type, *action = f->has_action ? f->action : NULL;
     int del = action != NULL && strcmp(action, "DELETE") == 0;
 
     if (strcmp(type, "TransformationEvent") == 0) {
-        if (!nonempty_array(ev, "inputEPCList") && !nonempty_array(ev, "inputQuantityList") &&
-            !nonempty_array(ev, "outputEPCList") && !nonempty_array(ev, "outputQuantityList"))
+        if (f->in_epc < 1 && f->in_qty < 1 && f->out_epc < 1 && f->out_qty < 1)
             return "TransformationEvent without inputs or outputs";
         return NULL;
     }
     if (action == NULL || (strcmp(action, "ADD") != 0 && strcmp(action, "OBSERVE") != 0 && !del))
         return "action must be ADD, OBSERVE or DELETE";
     if (strcmp(type, "ObjectEvent") == 0) {
-        if (!is_array(ev, "epcList") && !nonempty_array(ev, "quantityList"))
+        if (f->epc < 0 && f->qty < 1)
             return "ObjectEvent needs epcList or quantityList";
-        if (json_object_get(ev, "ilmd") != NULL && strcmp(action, "ADD") != 0)
+        if (f->has_ilmd && strcmp(action, "ADD") != 0)
             return "ilmd is allowed only with action ADD";
     } else if (strcmp(type, "AggregationEvent") == 0 || strcmp(type, "AssociationEvent") == 0) {
-        if (!del && !nonempty_array(ev, "childEPCs") && !nonempty_array(ev, "childQuantityList"))
+        if (!del && f->child < 1 && f->child_qty < 1)
             return "childEPCs or childQuantityList required";
-        if (type[1] == 's' && !json_is_string(json_object_get(ev, "parentID")))
+        if (type[1] == 's' && !f->has_parent)
             return "AssociationEvent needs parentID";
     } else if (strcmp(type, "TransactionEvent") == 0) {
-        if (!nonempty_array(ev, "bizTransactionList"))
+        if (f->biz_tx < 1)
             return "TransactionEvent needs bizTransactionList";
-        if (!del && !is_array(ev, "epcList") && !nonempty_array(ev, "quantityList"))
+        if (!del && f->epc < 0 && f->qty < 1)
             return "TransactionEvent needs epcList or quantityList";
     } else {
         return "unknown event type";
@@ -113,34 +182,33 @@ check_type(json_t *ev, const char *type, const char *action)
 int
 epcis_check_event(const char *json, size_t len, struct tt_err *err)
 {
-    json_error_t jerr;
-    json_t *ev = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-    const char *type, *id, *t, *off, *why = NULL;
-    json_t *action;
+    struct fields f;
+    const char *why = NULL;
+    int rc;
 
-    if (ev == NULL)
-        return tt_err_set(err, TT_EINVAL, "epcis_check_event", "not JSON: %s", jerr.text);
-    if (!json_is_object(ev)) {
+    memset(&f, 0, sizeof f);
+    f.epc = f.qty = f.child = f.child_qty = f.biz_tx = -1;
+    f.in_epc = f.in_qty = f.out_epc = f.out_qty = -1;
+    rc = jscan_object(json, len, on_member, &f, &why);
+    if (rc < 0)
+        return tt_err_set(err, TT_EINVAL, "epcis_check_event", "not JSON: %s",
+                          why != NULL ? why : "invalid");
+    if (rc == 1)
         why = "not a JSON object";
-    } else if ((type = json_string_value(json_object_get(ev, "type"))) == NULL) {
+    else if (f.bad != NULL)
+        why = f.bad;
+    else if (!f.has_type)
         why = "no \"type\"";
-    } else if ((id = json_string_value(json_object_get(ev, "eventID"))) == NULL ||
-               strchr(id, ':') == NULL) {
+    else if (!f.has_id || !f.id_has_colon)
         why = "no eventID URI";
-    } else if ((t = json_string_value(json_object_get(ev, "eventTime"))) == NULL ||
-               epcis_check_time(t) != 0) {
+    else if (!f.has_time || epcis_check_time(f.time) != 0)
         why = "eventTime missing or not an RFC 3339 date-time";
-    } else if ((off = json_string_value(json_object_get(ev, "eventTimeZoneOffset"))) == NULL ||
-               !offset_ok(off)) {
+    else if (!f.has_off || !offset_ok(f.off))
         why = "eventTimeZoneOffset missing or not ±hh:mm";
-    } else {
-        action = json_object_get(ev, "action");
-        if (action != NULL && !json_is_string(action))
-            why = "action is not a string";
-        else
-            why = check_type(ev, type, json_string_value(action));
-    }
-    json_decref(ev);
+    else if (f.action_bad)
+        why = "action is not a string";
+    else
+        why = check_type(&f);
     if (why != NULL)
         return tt_err_set(err, TT_EINVAL, "epcis_check_event", "%s", why);
     return 0;
