@@ -341,7 +341,7 @@ key_page(struct portal_store *st, const char *gtin14, const char *lot, const cha
     return r->body.failed ? TT_ENOMEM : 0;
 }
 
-/* Splits "/a/b/c/d" into at most max decoded segments; -1 on a bad escape or too many. */
+/* Splits "/a/b/c/d" into at most max decoded segments; -1 if too many, -2 on a bad escape. */
 static int
 split_path(const char *path, char seg[][96], int max)
 {
@@ -354,8 +354,10 @@ split_path(const char *path, char seg[][96], int max)
 
         if (e == NULL)
             e = s + strlen(s);
-        if (n == max || e == s || epcis_pct_decode(s, (size_t)(e - s), seg[n], 96) < 0)
+        if (n == max || e == s)
             return -1;
+        if (epcis_pct_decode(s, (size_t)(e - s), seg[n], 96) < 0)
+            return -2;
         n++;
         path = e;
     }
@@ -674,6 +676,10 @@ web_answer(struct portal_store *st, const char *path, const struct web_param *pa
     if (strcmp(path, "/events") == 0)
         return web_events(st, params, n_params, out);
     n = split_path(path, seg, 6);
+    if (n == -2) {
+        reply_error(out, 400, json, lang, "bad percent-encoding in the path");
+        return 0;
+    }
     if (n == 4 && strcmp(seg[0], "01") == 0 && strcmp(seg[2], "10") == 0) {
         if (gs1_gtin_normalise(seg[1], g14, NULL) < 0) {
             reply_error(out, 400, json, lang, "not a valid GTIN (check digit or length)");

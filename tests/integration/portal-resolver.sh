@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The Digital Link resolver and GET /events over loopback, with curl:
+# the right events on the lot and pallet pages, Vietnamese text intact,
+# English and JSON on request, clean 400/404 for bad GTINs, bad lots and
+# injection attempts, 405 for writes, paging through /events.
+set -eu -o pipefail
+[ -z "${TT_TRACE:-}" ] || set -x
+top=$(pwd)
+P=${TT_PORTAL:-$top/build/tramtem-portal}
+[ -x "$P" ] || { echo "no portal binary at $P"; exit 77; }
+command -v curl >/dev/null || { echo "curl not installed"; exit 77; }
+tmp=$(mktemp -d)
+spid=
+. tests/rig/pg.sh
+. tests/rig/pg-bundle.sh
+cleanup() {
+    [ -z "$spid" ] || { kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true; }
+    pg_stop
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+PG_RIG_OPTS="-c fsync=off" pg_start || exit 77
+export TRAMTEM_PORTAL_KEY=$tmp/portal.key TRAMTEM_PORTAL_QUARANTINE=$tmp/q
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$P" init 2>/dev/null
+mkdir "$tmp/a" "$tmp/b"; mkkey "$tmp/a"; mkkey "$tmp/b"
+"$P" station add --key "$tmp/a/st.pub" --name "HTX Bưởi Luận Văn, Thọ Xuân" >/dev/null 2>&1
+"$P" station add --key "$tmp/b/st.pub" --name "Chợ đầu mối Hà Nội" >/dev/null 2>&1
+DL=https://id.gs1.org
+E='"eventTimeZoneOffset":"+07:00"'
+h=$(mkbundle "$tmp/stick" "$tmp/a" 1 - 1 \
+    "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:1\",\"eventTime\":\"2026-11-20T07:00:00.000+07:00\",$E,\"action\":\"ADD\",\"bizStep\":\"commissioning\",\"quantityList\":[{\"epcClass\":\"$DL/01/09520123456788/10/B%2F24\",\"quantity\":120,\"uom\":\"KGM\"}],\"ilmd\":{\"cbvmda:harvestStartDate\":\"2026-11-20\"}}" \
+    "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:2\",\"eventTime\":\"2026-11-20T08:00:00.000+07:00\",$E,\"action\":\"ADD\",\"bizStep\":\"commissioning\",\"epcList\":[\"$DL/01/09520123456788/21/77\"],\"quantityList\":[{\"epcClass\":\"$DL/01/09520123456788/10/B%2F24\",\"quantity\":2.5,\"uom\":\"KGM\"}]}" \
+    "{\"type\":\"AggregationEvent\",\"eventID\":\"urn:uuid:3\",\"eventTime\":\"2026-11-20T09:00:00.000+07:00\",$E,\"action\":\"ADD\",\"bizStep\":\"packing\",\"parentID\":\"$DL/00/095201230000000011\",\"childEPCs\":[\"$DL/01/09520123456788/21/77\"]}" \
+    "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:4\",\"eventTime\":\"2026-11-20T10:00:00.000+07:00\",$E,\"action\":\"OBSERVE\",\"bizStep\":\"shipping\",\"epcList\":[\"$DL/00/095201230000000011\"]}" \
+    "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:5\",\"eventTime\":\"2026-11-20T11:00:00.000+07:00\",$E,\"action\":\"ADD\",\"bizStep\":\"commissioning\",\"quantityList\":[{\"epcClass\":\"$DL/01/09520123456788/10/OTHER\",\"quantity\":1,\"uom\":\"KGM\"}]}")
+mkbundle "$tmp/stick" "$tmp/b" 1 - 1 \
+    "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:b1\",\"eventTime\":\"2026-11-21T05:30:00.000+07:00\",$E,\"action\":\"OBSERVE\",\"bizStep\":\"receiving\",\"epcList\":[\"$DL/00/095201230000000011\"]}" >/dev/null
+"$P" ingest "$tmp/stick" >/dev/null 2>&1 || fail "ingest"
+
+"$P" serve --listen 127.0.0.1:0 >"$tmp/url" 2>"$tmp/serve.log" &
+spid=$!
+for i in $(seq 1 50); do [ -s "$tmp/url" ] && break; sleep 0.1; done
+U=$(cat "$tmp/url")
+[ -n "$U" ] || { cat "$tmp/serve.log"; fail "server did not start"; }
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+
+# The lot page (lot "B/24" travels percent-encoded): Vietnamese by default.
+curl -sf "${U}01/09520123456788/10/B%2F24" >"$tmp/page.html"
+grep -q '<html lang="vi">' "$tmp/page.html"
+grep -q 'HTX Bưởi Luận Văn, Thọ Xuân' "$tmp/page.html" || fail "cooperative name not intact"
+grep -q 'Chợ đầu mối Hà Nội' "$tmp/page.html" || fail "receiving station missing"
+grep -q 'Thu hoạch / ghi nhận' "$tmp/page.html"
+grep -q '2026-11-20' "$tmp/page.html"
+for step in 'Tạo mã, ghi nhận lô/nhãn' 'Đóng gói, xếp pallet' 'Xuất hàng' 'Nhận hàng'; do
+    grep -q "$step" "$tmp/page.html" || fail "step '$step' missing"
+done
+[ "$(grep -c '<tr><td>' "$tmp/page.html")" = 5 ] || fail "expected 5 events on the lot page"
+# English on request, by parameter or Accept-Language.
+curl -sf "${U}01/09520123456788/10/B%2F24?lang=en" | grep -q 'Lot traceability'
+curl -sf -H 'Accept-Language: en-GB,en;q=0.8' "${U}01/09520123456788/10/B%2F24" | grep -q '<html lang="en">'
+# JSON: the same events, in time order; GTIN-13 is normalised.
+curl -sf -H 'Accept: application/json' "${U}01/9520123456788/10/B%2F24" >"$tmp/lot.json"
+jq -e '.gtin == "09520123456788" and .lot == "B/24" and .cooperative == "HTX Bưởi Luận Văn, Thọ Xuân"
+       and (.events | map(.event.eventID)) == ["urn:uuid:1","urn:uuid:2","urn:uuid:3","urn:uuid:4","urn:uuid:b1"]' \
+    "$tmp/lot.json" >/dev/null || { cat "$tmp/lot.json"; fail "lot JSON"; }
+# The pallet page: contents and journey.
+curl -sf -H 'Accept: application/json' "${U}00/095201230000000011" |
+    jq -e '(.events | map(.biz_step)) == ["commissioning","commissioning","packing","shipping","receiving"]' >/dev/null \
+    || fail "SSCC JSON"
+
+# Bad input: 400; valid but unknown: 404; never a 500.
+[ "$(code "${U}01/09520123456789/10/B%2F24")" = 400 ] || fail "bad check digit"
+[ "$(code "${U}01/0952012345678X/10/A")" = 400 ] || fail "letters in GTIN"
+[ "$(code "${U}01/09520123456788/10/x'%20OR%20'1'='1")" = 400 ] || fail "quote in lot"
+[ "$(code "${U}01/09520123456788/10/%00")" = 400 ] || fail "NUL in lot"
+[ "$(code "${U}01/09520123456788/10/$(printf 'A%.0s' $(seq 1 21))")" = 400 ] || fail "long lot"
+[ "$(code "${U}01/09520123456788/10/%E1%BB%9D")" = 400 ] || fail "non-CSET82 lot"
+[ "$(code "${U}00/095201230000000018")" = 400 ] || fail "bad SSCC"
+[ "$(code "${U}01/09520123456788/10/NOPE")" = 404 ] || fail "unknown lot"
+[ "$(code "${U}01/09520123456788")" = 404 ] || fail "GTIN alone"
+[ "$(code "${U}../../etc/passwd")" = 404 ] || fail "traversal"
+[ "$(code "${U}01/09520123456788/10/A/21/1/22/x/99")" = 404 ] || fail "long path"
+[ "$(code -X POST "${U}01/09520123456788/10/B%2F24")" = 405 ] || fail "POST"
+[ "$(code -X DELETE "${U}events")" = 405 ] || fail "DELETE"
+curl -s -H 'Accept: application/json' "${U}01/09520123456789/10/A" |
+    jq -e '.status == 400 and (.title | test("GTIN"))' >/dev/null || fail "JSON error"
+
+# GET /events: filters, paging by Link header, strict parameters.
+curl -sf "${U}events?EQ_bizStep=commissioning" |
+    jq -e '.type == "EPCISQueryDocument" and (.epcisBody.queryResults.resultsBody.eventList | length) == 3' >/dev/null
+curl -sf "${U}events?eventType=AggregationEvent" | jq -e '.epcisBody.queryResults.resultsBody.eventList[0].parentID | endswith("/00/095201230000000011")' >/dev/null
+curl -sf "${U}events?MATCH_epc=$DL/00/095201230000000011&GE_eventTime=2026-11-21T00:00:00%2B07:00" |
+    jq -e '(.epcisBody.queryResults.resultsBody.eventList | map(.bizStep)) == ["receiving"]' >/dev/null || fail "MATCH_epc + time"
+curl -sf "${U}events?MATCH_anyEPC=$DL/01/09520123456788/10/B%252F24" |
+    jq -e '(.epcisBody.queryResults.resultsBody.eventList | length) == 2' >/dev/null || fail "lot class match"
+seen=0; next="events?perPage=2"
+while [ -n "$next" ]; do
+    curl -sf -D "$tmp/h" "$U$next" >"$tmp/p.json"
+    seen=$((seen + $(jq '.epcisBody.queryResults.resultsBody.eventList | length' "$tmp/p.json")))
+    next=$(sed -n 's/^Link: <\/\(events?[^>]*\)>; rel="next".*/\1/p' "$tmp/h" | tr -d '\r')
+done
+[ "$seen" = 6 ] || fail "paging saw $seen events, not 6"
+[ "$(code "${U}events?foo=1")" = 400 ] || fail "unknown parameter"
+[ "$(code "${U}events?eventType=ObjectEvent'--")" = 400 ] || fail "bad eventType"
+[ "$(code "${U}events?GE_eventTime=yesterday")" = 400 ] || fail "bad time"
+[ "$(code "${U}events?perPage=0")" = 400 ] || fail "perPage 0"
+[ "$(code "${U}events?nextPageToken=x'%3B%20DROP%20TABLE%20events")" = 400 ] || fail "bad token"
+[ "$(code "${U}events?MATCH_epc=urn:epc:id:sgtin:x")" = 400 ] || fail "non-DL EPC"
+# The injection attempts changed nothing.
+[ "$(psql -Atc 'SELECT count(*) FROM events')" = 6 ] || fail "events table changed"
+kill "$spid"; wait "$spid" || fail "server did not stop cleanly"
+spid=
+grep -q 'Stopped' "$tmp/serve.log"
+echo ok
