@@ -127,6 +127,10 @@ struct db_event_ctx {
 int db_epcis_build(const struct db_event_new *ev, const struct db_event_ctx *ctx, char **json_out,
                    char event_id[96], struct tt_err *err);
 
+/* The event hash of an already parsed event (or document); see db_epcis_hash. */
+typedef struct json_t json_t;
+int db_epcis_hash_json(json_t *root, char out[96], struct tt_err *err);
+
 /* 1 when `word` is a CBV 2.0 bizStep / disposition (bare form). */
 int db_cbv_is_bizstep(const char *word);
 int db_cbv_is_disposition(const char *word);

@@ -907,27 +907,19 @@ find_event(json_t *root, struct ns_map *m)
     return root;
 }
 
-int
-db_epcis_prehash(const char *json, size_t len, char **out, struct tt_err *err)
+/* Pre-hash string of the event in `root` (parsed JSON); owned *out. */
+static int
+prehash_of(json_t *root, char **out, struct tt_err *err)
 {
     struct ns_map m = {0};
     struct sbuf b = {0};
-    json_error_t jerr;
-    json_t *root;
-    json_t *ev;
+    json_t *ev = find_event(root, &m);
     int rc;
 
     *out = NULL;
-    root = json_loadb(json, len, JSON_DECODE_ANY, &jerr);
-    if (root == NULL)
-        return tt_err_set(err, TT_EPARSE, __func__, "not JSON: %s (line %d)", jerr.text, jerr.line);
-    ev = find_event(root, &m);
-    if (!json_is_object(ev)) {
-        json_decref(root);
-        return tt_err_set(err, TT_EINVAL, __func__, "no EPCIS event found");
-    }
+    if (!json_is_object(ev))
+        return tt_err_set(err, TT_EINVAL, "db_epcis_prehash", "no EPCIS event found");
     rc = build_prehash(ev, &m, &b, err);
-    json_decref(root);
     if (rc != 0) {
         free(b.p);
         return rc;
@@ -937,7 +929,23 @@ db_epcis_prehash(const char *json, size_t len, char **out, struct tt_err *err)
 }
 
 int
-db_epcis_hash(const char *json, size_t len, char out[96], struct tt_err *err)
+db_epcis_prehash(const char *json, size_t len, char **out, struct tt_err *err)
+{
+    json_error_t jerr;
+    json_t *root;
+    int rc;
+
+    *out = NULL;
+    root = json_loadb(json, len, JSON_DECODE_ANY, &jerr);
+    if (root == NULL)
+        return tt_err_set(err, TT_EPARSE, __func__, "not JSON: %s (line %d)", jerr.text, jerr.line);
+    rc = prehash_of(root, out, err);
+    json_decref(root);
+    return rc;
+}
+
+int
+db_epcis_hash_json(json_t *root, char out[96], struct tt_err *err)
 {
     unsigned char digest[crypto_hash_sha256_BYTES];
     char hex[crypto_hash_sha256_BYTES * 2 + 1];
@@ -945,7 +953,7 @@ db_epcis_hash(const char *json, size_t len, char out[96], struct tt_err *err)
     int rc;
 
     out[0] = '\0';
-    rc = db_epcis_prehash(json, len, &pre, err);
+    rc = prehash_of(root, &pre, err);
     if (rc != 0)
         return rc;
     crypto_hash_sha256(digest, (const unsigned char *)pre, strlen(pre));
@@ -953,4 +961,20 @@ db_epcis_hash(const char *json, size_t len, char out[96], struct tt_err *err)
     sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
     snprintf(out, 96, "ni:///sha-256;%s?ver=CBV2.0", hex);
     return 0;
+}
+
+int
+db_epcis_hash(const char *json, size_t len, char out[96], struct tt_err *err)
+{
+    json_error_t jerr;
+    json_t *root;
+    int rc;
+
+    out[0] = '\0';
+    root = json_loadb(json, len, JSON_DECODE_ANY, &jerr);
+    if (root == NULL)
+        return tt_err_set(err, TT_EPARSE, __func__, "not JSON: %s (line %d)", jerr.text, jerr.line);
+    rc = db_epcis_hash_json(root, out, err);
+    json_decref(root);
+    return rc;
 }

@@ -319,14 +319,10 @@ db_epcis_build(const struct db_event_new *ev, const struct db_event_ctx *ctx, ch
     if (rc != 0)
         return rc;
     o = build_object(ev, ctx);
-    text = o != NULL ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    if (text == NULL) {
-        json_decref(o);
-        return tt_err_set(err, TT_ENOMEM, "db_event_append",
-                          "out of memory, or an event text is not valid UTF-8");
-    }
-    rc = db_epcis_hash(text, strlen(text), event_id, err);
-    free(text);
+    if (o == NULL)
+        return tt_err_set(err, TT_ENOMEM, "db_event_append", "out of memory");
+    /* Hash the object as built (no text round trip); eventID is not part of the hash. */
+    rc = db_epcis_hash_json(o, event_id, err);
     if (rc == 0) {
         json_object_set_new(o, "eventID", json_string(event_id));
         text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
