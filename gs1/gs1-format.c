@@ -132,9 +132,9 @@ gs1_format(const struct gs1_msg *msg, enum gs1_syntax syntax, enum gs1_carrier c
         if (syntax == GS1_SYNTAX_RAW) {
             emit(&o, el->ai, alen);
         } else {
-            emit(&o, syntax == GS1_SYNTAX_PARENS ? "(" : "[", 1);
+            emit(&o, syntax == GS1_SYNTAX_BRACKETS ? "[" : "(", 1);
             emit(&o, el->ai, alen);
-            emit(&o, syntax == GS1_SYNTAX_PARENS ? ")" : "]", 1);
+            emit(&o, syntax == GS1_SYNTAX_BRACKETS ? "]" : ")", 1);
         }
         emit_value(&o, el->value, syntax);
         if (syntax == GS1_SYNTAX_RAW && k + 1 < n && !gs1_ai_find(el->ai, alen)->predefined) {

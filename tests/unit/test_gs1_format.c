@@ -47,6 +47,8 @@ format_three_syntaxes(void **state)
     must_parse("[01]" GTIN "[10]A(B", &m);
     assert_int_equal(gs1_format(&m, GS1_SYNTAX_PARENS, GS1_CARRIER_NONE, out, sizeof out, &e), 0);
     assert_string_equal(out, "(01)" GTIN "(10)A\\(B"); /* "(" escaped so it parses back */
+    assert_int_equal(gs1_format(&m, GS1_SYNTAX_HRI, GS1_CARRIER_NONE, out, sizeof out, &e), 0);
+    assert_string_equal(out, "(01)" GTIN "(10)A(B"); /* for people: no escape */
     assert_int_equal(gs1_format(&m, GS1_SYNTAX_BRACKETS, GS1_CARRIER_NONE, out, sizeof out, &e), 0);
     assert_string_equal(out, "[01]" GTIN "[10]A(B");
 }
