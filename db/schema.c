@@ -78,17 +78,25 @@ static const char schema_v2[] =
     " bundle_seq INTEGER NOT NULL DEFAULT 0, event_id TEXT NOT NULL DEFAULT '',"
     " kind TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');";
 
-/* Version 3: append-only events and audit enforced by the file itself; list indexes. */
-static const char schema_v3[] = "CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events"
-                                " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
-                                "CREATE TRIGGER events_append_only_d BEFORE DELETE ON events"
-                                " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
-                                "CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit"
-                                " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
-                                "CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit"
-                                " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
-                                "CREATE INDEX labels_by_state ON labels(state, id);"
-                                "CREATE INDEX lots_by_state ON lots(closed, id);";
+/* Version 3: append-only events and audit, undeletable labels and lots, enforced by the
+ * file itself; list indexes. */
+static const char schema_v3[] =
+    "CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events"
+    " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+    "CREATE TRIGGER events_append_only_d BEFORE DELETE ON events"
+    " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+    "CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER labels_keep_d BEFORE DELETE ON labels"
+    " BEGIN SELECT RAISE(ABORT, 'labels are never deleted; void them'); END;"
+    "CREATE TRIGGER labels_keep_identity BEFORE UPDATE OF lot_id, gtin, serial, sscc, gs1,"
+    " event_seq ON labels BEGIN SELECT RAISE(ABORT, 'a label''s identity never changes'); END;"
+    "CREATE TRIGGER lots_keep_d BEFORE DELETE ON lots"
+    " BEGIN SELECT RAISE(ABORT, 'lots are never deleted; close them'); END;"
+    "CREATE INDEX labels_by_state ON labels(state, id);"
+    "CREATE INDEX lots_by_state ON lots(closed, id);";
 
 static const char *const migrations[] = {NULL, schema_v1, schema_v2, schema_v3};
 

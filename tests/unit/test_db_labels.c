@@ -201,6 +201,20 @@ queued_labels_are_listed_after_a_crash(void **state)
     OK(db_label_mark(t->db, l.id, DB_LABEL_PRINTED, NULL, NULL));
     OK(db_label_list_state(t->db, DB_LABEL_QUEUED, count_label, &n, NULL));
     assert_int_equal(n, 2);
+    /* Labels are never deleted and never change identity, whatever writes to the file. */
+    {
+        static const char *const attempts[] = {"DELETE FROM labels", "DELETE FROM lots",
+                                               "UPDATE labels SET serial = '99'",
+                                               "UPDATE labels SET event_seq = 1"};
+        char cmd[512];
+
+        for (size_t i = 0; i < sizeof attempts / sizeof attempts[0]; i++) {
+            snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"%s\" 2>/dev/null", t->path, attempts[i]);
+            assert_true(system(cmd) != 0);
+        }
+    }
+    assert_int_equal(
+        tdb_count(t->path, "SELECT count(*) FROM labels WHERE serial IN ('1','2','3')"), 3);
     tdb_free(t);
 }
 
