@@ -72,7 +72,7 @@ struct gs1_msg {
 
 /* Output syntaxes for gs1_format(). */
 enum gs1_syntax {
-    GS1_SYNTAX_PARENS,   /* "(01)09520123456788(10)ABC"; a "(" in a value is "\\(" */
+    GS1_SYNTAX_PARENS,   /* "(01)09520123456788(10)ABC"; a "(" in a value is "\(" */
     GS1_SYNTAX_BRACKETS, /* "[01]09520123456788[10]ABC" — what zint takes */
     GS1_SYNTAX_RAW,      /* "0109520123456788" GS "10ABC": FNC1 as 0x1D where needed */
     GS1_SYNTAX_HRI,      /* addition: "(01)…" for printing under a barcode, no "\(" escapes
