@@ -124,6 +124,9 @@ ssim_reconnect(struct scanner *sc, struct tt_err *err)
 
     if (devio_now_ms() < ss->pl.gone_until_ms)
         return tt_err_set(err, TT_EDEVICE, "scanner_sim", "still unplugged");
+    /* Found again: the recording goes on from now, not in a burst. */
+    if (ss->pl.due_ms < devio_now_ms())
+        ss->pl.due_ms = devio_now_ms();
     return 0;
 }
 

@@ -427,6 +427,14 @@ sim_advance(struct sim_player *p, int64_t base_ms)
         p->due_ms = base_ms + sim_delay(p, p->next);
 }
 
+/* An unplugged device sends nothing: the recording resumes when it is back. */
+static void
+sim_pause(struct sim_player *p)
+{
+    if (p->due_ms < p->gone_until_ms)
+        p->due_ms = p->gone_until_ms + (p->next < p->sc->n ? sim_delay(p, p->next) : 0);
+}
+
 enum sim_step
 sim_player_step(struct sim_player *p, int64_t now_ms, const struct sim_event **ev, int64_t *wait_ms)
 {
@@ -463,10 +471,12 @@ sim_player_step(struct sim_player *p, int64_t now_ms, const struct sim_event **e
             if (p->sc->fault == SIM_FAULT_GARBAGE)
                 return SIM_STEP_GARBAGE;
             p->gone_until_ms = now_ms + p->sc->fault_unplug_ms;
+            sim_pause(p);
             return SIM_STEP_GONE;
         }
         if ((*ev)->kind == SIM_UNPLUG) {
             p->gone_until_ms = now_ms + (*ev)->unplug_ms;
+            sim_pause(p);
             return SIM_STEP_GONE;
         }
         return SIM_STEP_EVENT;

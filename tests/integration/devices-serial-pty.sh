@@ -74,4 +74,23 @@ play "$tmp/vi" stream "$(hex 'WG004.139kg3D\r\n')" 100 40
 "$TT_BIN" --lang vi scale watch --device "serial:$tmp/vi?proto=xk3190-a12" --count 1 \
     --seconds 10 >"$tmp/vi.out" 2>/dev/null
 grep -q '4.139 kg  ổn định' "$tmp/vi.out"
+# 8. Permission denied (a port the kiosk user may not open): exit 74 and the
+#    advice to install the udev rules, never a crash.
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+    python3 - "$TT_BIN" >"$tmp/perm.out" 2>&1 <<'PY'
+import os, subprocess, sys
+m, s = os.openpty()
+name = os.ttyname(s)
+os.chmod(name, 0o600)
+r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.argv[1],
+                    "--lang", "en", "scale", "watch", "--device", "serial:" + name + "?proto=cas22"],
+                   capture_output=True, text=True)
+print(r.returncode)
+print(r.stderr)
+PY
+    cat "$tmp/perm.out"
+    [ "$(head -1 "$tmp/perm.out")" = 74 ]
+    grep -q 'Install the udev rules' "$tmp/perm.out"
+    grep -q 'permission denied on /dev/pts/' "$tmp/perm.out"
+fi
 echo ok
