@@ -238,7 +238,7 @@ dl_qualifiers(const char *s, const struct dl_seg *seg, size_t n_seg, size_t k, s
 /* Query "k=v&…": numeric keys must be DL attribute AIs; other keys are ignored. */
 static int
 dl_query(const char *s, size_t from, size_t end, size_t base, const struct gs1_ai_def *key,
-         size_t n_path, struct gs1_msg *msg, size_t *vpos, struct tt_err *err)
+         struct gs1_msg *msg, size_t *vpos, struct tt_err *err)
 {
     struct dl_paths p;
 
@@ -274,7 +274,6 @@ dl_query(const char *s, size_t from, size_t end, size_t base, const struct gs1_a
         if (rc != 0)
             return rc;
     }
-    (void)n_path;
     return 0;
 }
 
@@ -283,7 +282,7 @@ gs1_dl_parse(const char *s, size_t len, size_t base, struct gs1_msg *msg, size_t
              struct tt_err *err)
 {
     struct dl_seg seg[DL_SEGMENTS_MAX];
-    size_t auth = dl_scheme(s, len), path, qmark, end, n_seg, k;
+    size_t auth = dl_scheme(s, len), path, qmark, end, n_seg, k = 0;
     const struct gs1_ai_def *key = NULL;
     const char *hash = memchr(s, '#', len);
     int rc;
@@ -308,14 +307,15 @@ gs1_dl_parse(const char *s, size_t len, size_t base, struct gs1_msg *msg, size_t
     if (rc != 0)
         return rc;
     /* The rightmost primary key with an even number of segments from it wins. */
-    for (k = n_seg >= 2 ? n_seg - 2 : 0; n_seg >= 2; k -= 2) {
-        if (all_digits(s + seg[k].off, seg[k].len))
-            key = gs1_ai_find(s + seg[k].off, seg[k].len);
-        if (key != NULL && key->dlpkey != NULL)
-            break;
-        key = NULL;
-        if (k < 2)
-            break;
+    for (size_t j = n_seg; key == NULL && j >= 2; j -= 2) {
+        const struct gs1_ai_def *def = all_digits(s + seg[j - 2].off, seg[j - 2].len)
+                                           ? gs1_ai_find(s + seg[j - 2].off, seg[j - 2].len)
+                                           : NULL;
+
+        if (def != NULL && def->dlpkey != NULL) {
+            key = def;
+            k = j - 2;
+        }
     }
     if (key == NULL)
         return gs1_fail(msg, err, TT_EINVAL, GS1_E_DL_NO_KEY, "", base + path,
@@ -324,7 +324,7 @@ gs1_dl_parse(const char *s, size_t len, size_t base, struct gs1_msg *msg, size_t
     if (rc == 0)
         rc = dl_qualifiers(s, seg, n_seg, k, base, key, msg, vpos, err);
     if (rc == 0 && qmark < end)
-        rc = dl_query(s, qmark + 1, end, base, key, msg->n, msg, vpos, err);
+        rc = dl_query(s, qmark + 1, end, base, key, msg, vpos, err);
     return rc;
 }
 
