@@ -357,6 +357,7 @@ gs1_cmd_parse(int argc, char **argv)
     int as_json = 0, invalid = 0, c, rc = 0;
 
     optind = 0;
+    opterr = 0; /* our own usage line, in the user's language */
     while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
         if (c != 'j')
             return cli_usage_error("gs1 parse", "%s",
@@ -446,6 +447,7 @@ gs1_cmd_dl(int argc, char **argv)
     int c;
 
     optind = 0;
+    opterr = 0; /* our own usage line, in the user's language */
     while ((c = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
         if (c != 'b')
             return cli_usage_error("gs1 dl", "%s", _("usage: tramtem gs1 dl [--base URL] DATA"));
