@@ -166,8 +166,10 @@ bench_walk(const char *path)
     long rss0;
     double t0, dt;
 
+    t0 = now_s();
     if (db_open(path, 0, &db, &e) != 0)
         die("reopen", &e);
+    printf("open with PRAGMA quick_check: %.2f s\n", now_s() - t0);
     rss0 = rss_kib();
     t0 = now_s();
     if (db_events_after(db, 0, 0, walk_cb, &w, &e) != 0)
