@@ -476,3 +476,11 @@ gs1_dl_uri(const struct gs1_msg *msg, const char *base, char *out, size_t out_le
     }
     return 0;
 }
+
+const char *
+gs1_dl_key_paths(const char *ai)
+{
+    const struct gs1_ai_def *def = ai != NULL ? gs1_ai_find(ai, strlen(ai)) : NULL;
+
+    return def != NULL ? def->dlpkey : NULL;
+}

@@ -147,7 +147,8 @@ const char *gs1_msg_get(const struct gs1_msg *msg, const char *ai);
 
 /*
  * Every element (format, component checks) and the association rules
- * (requires / excludes / duplicates) across the whole message.
+ * (requires / excludes / duplicates) across the whole message. The error
+ * message names the AI; positions exist only for gs1_parse() (msg is const).
  */
 int gs1_validate(const struct gs1_msg *msg, struct tt_err *err);
 
@@ -182,7 +183,9 @@ struct gs1_ai_info {
     const char *desc_en;  /* one plain sentence */
     const char *desc_vi;
     unsigned char fnc1; /* 1: needs FNC1 after it unless last */
-    unsigned char dl;   /* 1: allowed as Digital Link attribute / key / qualifier */
+    unsigned char dl;   /* 1: allowed as a Digital Link query attribute (the Syntax
+                           Dictionary's "?" flag); keys and their path qualifiers
+                           (21, 22, 235, 254 ...) are given by gs1_dl_key_paths() */
 };
 
 /* The table entry for `ai` or NULL when unknown (borrowed, static). */
@@ -195,6 +198,13 @@ const struct gs1_ai_info *gs1_ai_lookup(const char *ai);
  * when aim is empty or not one the parser knows (borrowed, static).
  */
 const char *gs1_symbology_name(const char *aim);
+
+/*
+ * Digital Link role of an AI: NULL when it is no primary key, "" for a key
+ * without qualifiers (00), else its ordered qualifier paths ("22,10,21|235"
+ * for 01: any subset of 22,10,21 in that order, or 235 alone). Borrowed, static.
+ */
+const char *gs1_dl_key_paths(const char *ai);
 
 /* The Syntax Dictionary release the AI table was written from ("2026-01-27"). */
 const char *gs1_table_version(void);

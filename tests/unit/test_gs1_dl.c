@@ -170,6 +170,18 @@ dl_generate_errors(void **state)
 }
 
 static void
+dl_key_paths(void **state)
+{
+    (void)state;
+    assert_string_equal(gs1_dl_key_paths("01"), "22,10,21|235");
+    assert_string_equal(gs1_dl_key_paths("00"), "");
+    assert_string_equal(gs1_dl_key_paths("414"), "254|7040");
+    assert_null(gs1_dl_key_paths("10"));
+    assert_null(gs1_dl_key_paths("12345"));
+    assert_null(gs1_dl_key_paths(NULL));
+}
+
+static void
 dl_round_trip(void **state)
 {
     static const char *const uris[] = {
@@ -195,7 +207,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dl_parse_vectors),    cmocka_unit_test(dl_parse_errors),
         cmocka_unit_test(dl_generate_vectors), cmocka_unit_test(dl_generate_errors),
-        cmocka_unit_test(dl_round_trip),
+        cmocka_unit_test(dl_round_trip),       cmocka_unit_test(dl_key_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
