@@ -22,12 +22,14 @@ kiosk_setup() {
 }
 
 kiosk_cleanup() {
-    local pid
+    local rc=$? pid
+    set +e # cleaning up must not change the verdict
     pid=$(kiosk_pid 2>/dev/null || true)
     tmux -L "$TT_SOCK" kill-server 2>/dev/null || true
     [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true
     if [ "$(type -t kiosk_extra_cleanup)" = function ]; then kiosk_extra_cleanup; fi
     rm -rf "$T"
+    exit $rc
 }
 
 kiosk_start() {
