@@ -457,8 +457,11 @@ static int
 follow_job(struct printer_job *job, struct db *db, const struct db_label *l, const char *queue,
            int wait_s, int json)
 {
+    /* Conditions that keep the job waiting until someone acts on the printer. */
+    const unsigned blocking = PRINTER_R_STOPPED | PRINTER_R_MEDIA_EMPTY | PRINTER_R_JAM |
+                              PRINTER_R_DOOR_OPEN | PRINTER_R_REMOVED;
     struct printer_status st;
-    int sent = 0, rc = TT_ETIMEOUT;
+    int sent = 0, told_offline = 0, rc = TT_ETIMEOUT;
 
     for (int waited = 0; waited <= wait_s * 10; waited++) {
         rc = printer_job_wait(job, 100, &st);
@@ -466,9 +469,14 @@ follow_job(struct printer_job *job, struct db *db, const struct db_label *l, con
             record(db, l, DB_LABEL_SENT, queue, &st);
             sent = 1;
         }
-        if (rc == 0 || (!st.final && (st.reasons & ~PRINTER_R_REJECTING) != 0 && sent) ||
-            st.state == PRINTER_JOB_STOPPED || st.state == PRINTER_JOB_HELD)
+        if (rc == 0 || (sent && (st.reasons & blocking) != 0) || st.state == PRINTER_JOB_STOPPED ||
+            st.state == PRINTER_JOB_HELD)
             break;
+        /* "connecting-to-device" also shows briefly on every socket job: say it, keep waiting */
+        if (sent && (st.reasons & PRINTER_R_OFFLINE) && waited >= 30 && !told_offline) {
+            tell_printer(&st, queue);
+            told_offline = 1;
+        }
     }
     if (json)
         printf("{\"label\":%" PRId64 ",\"state\":\"%s\",\"job\":\"%s\",\"message\":\"%s\"}\n",

@@ -184,32 +184,39 @@ cups_rig_raw_queue() {
     echo "$out"
 }
 
+# Safe under `set -e` in the caller: nothing here may fail the caller's shell.
+cups_rig_pids() {
+    local f
+    for f in "$1"/run/*.pid; do
+        [ -f "$f" ] && tr -dc '0-9\n' <"$f"
+    done
+    return 0
+}
+
 cups_rig_stop() {
-    local d=${1:-${CUPS_RIG_DIR:-}} f pid
-    [ -n "$d" ] && [ -d "$d/run" ] || return 0
-    for f in "$d"/run/*.pid; do
-        [ -f "$f" ] || continue
-        pid=$(tr -dc 0-9 <"$f")
-        [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
+    local d=${1:-${CUPS_RIG_DIR:-}} pid alive
+    if [ -z "$d" ] || [ ! -d "$d/run" ]; then
+        return 0
+    fi
+    for pid in $(cups_rig_pids "$d"); do
+        kill -TERM "$pid" 2>/dev/null || true
     done
     # Wait (cupsd takes ~2 s), then make sure.
     for _ in $(seq 60); do
-        local alive=0
-        for f in "$d"/run/*.pid; do
-            [ -f "$f" ] || continue
-            pid=$(tr -dc 0-9 <"$f")
-            [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && alive=1
+        alive=0
+        for pid in $(cups_rig_pids "$d"); do
+            if kill -0 "$pid" 2>/dev/null; then alive=1; fi
         done
         [ $alive -eq 0 ] && break
         sleep 0.1
     done
-    for f in "$d"/run/*.pid; do
-        [ -f "$f" ] || continue
-        pid=$(tr -dc 0-9 <"$f")
-        [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+    for pid in $(cups_rig_pids "$d"); do
+        kill -KILL "$pid" 2>/dev/null || true
     done
     rm -rf "$d"
-    [ "${CUPS_RIG_DIR:-}" = "$d" ] && unset CUPS_RIG_DIR CUPS_SERVER CUPS_RIG_IPP CUPS_RIG_SPOOL
+    if [ "${CUPS_RIG_DIR:-}" = "$d" ]; then
+        unset CUPS_RIG_DIR CUPS_SERVER CUPS_RIG_IPP CUPS_RIG_SPOOL
+    fi
     return 0
 }
 
