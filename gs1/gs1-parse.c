@@ -49,7 +49,11 @@ gs1_fail(struct gs1_msg *msg, struct tt_err *err, int code, int detail, const ch
     char text[200];
 
     if (msg != NULL) {
-        snprintf(msg->err_ai, sizeof msg->err_ai, "%s", ai != NULL ? ai : "");
+        size_t n = ai != NULL ? strnlen(ai, GS1_AI_LEN_MAX) : 0;
+
+        if (n > 0)
+            memcpy(msg->err_ai, ai, n);
+        msg->err_ai[n] = '\0';
         msg->err_pos = pos;
     }
     if (err == NULL)
