@@ -64,7 +64,8 @@ enum db_open_flags {
  * call still returns 0, db_safe_mode() is 1 and db_safe_mode_reason() says
  * what SQLite found; every write then fails with TT_EROFS. A file made by a
  * newer tramtem (user_version > DB_SCHEMA_VERSION) is also opened in safe
- * mode. A file that is not SQLite at all fails with TT_ECORRUPT.
+ * mode. A file that is not SQLite at all fails with TT_ECORRUPT; a missing file
+ * without DB_OPEN_CREATE with TT_ENOTFOUND (the message suggests 'tramtem init').
  *
  * Returns owned *out (close with db_close); *out is NULL on failure.
  */
@@ -167,7 +168,7 @@ struct db_operator {
 int db_operator_add(struct db *db, const char *name, enum db_role role, const char *pin,
                     int64_t *id_out, struct tt_err *err);
 
-/* 0 when `pin` is right for an active operator; TT_EACCESS when wrong. */
+/* 0 when `pin` is right for an active operator; TT_EACCESS when wrong or disabled. */
 int db_operator_check_pin(struct db *db, int64_t id, const char *pin, struct tt_err *err);
 
 /* Replaces the PIN; audited. */
@@ -348,8 +349,9 @@ struct db_label_mark {
  * Moves a label to `state`. Allowed: queued -> sent | printed | failed |
  * void; sent -> printed | failed | void; failed -> sent | void; printed ->
  * sent (a reprint, reason required) | void. VOID records an ObjectEvent
- * DELETE `decommissioning`; a reprint an ObjectEvent OBSERVE with the
- * reason. Anything else is TT_ESTATE. `m` may be NULL.
+ * DELETE `decommissioning` (disposition inactive); a reprint an ObjectEvent
+ * OBSERVE `encoding` with the reason (tt:reason). Anything else is
+ * TT_ESTATE. `m` may be NULL.
  */
 int db_label_mark(struct db *db, int64_t label_id, enum db_label_state state,
                   const struct db_label_mark *m, struct tt_err *err);
@@ -388,7 +390,8 @@ struct db_kv {
  * CBV 2.0 words ("commissioning", "active") and are checked against the
  * CBV lists. For AggregationEvent `epcs`/`quantities` are the children; for
  * TransformationEvent they are the inputs and `out_*` the outputs.
- * read_point / biz_location NULL: the station's coop GLN location.
+ * read_point / biz_location NULL: the station's coop GLN location ("" for none).
+ * Every string must be UTF-8 (TT_EINVAL otherwise).
  */
 struct db_event_new {
     enum db_event_type type;
