@@ -107,6 +107,7 @@ dl_parse_errors(void **state)
     expect_fail(ID "/01/" GTIN "/10/A%G1", TT_EPARSE, GS1_E_DL_SYNTAX);
     expect_fail(ID "/01/" GTIN "/10/A%00", TT_EINVAL, GS1_E_BAD_CHAR);
     expect_fail(ID "/01/" GTIN "?15=", TT_EINVAL, GS1_E_TOO_SHORT);
+    expect_fail(ID "/01/" GTIN "/10/ABCDEFGHIJKLMNOPQRSTU", TT_EINVAL, GS1_E_TOO_LONG);
     expect_fail(ID "/01/09520123456789", TT_EINVAL, GS1_E_CHECK_DIGIT);
     expect_fail(ID "/01/" GTIN "?17=261340", TT_EINVAL, GS1_E_DATE);
 }

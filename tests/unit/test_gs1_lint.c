@@ -60,6 +60,9 @@ coupons(void **state)
     refused("(8110)706141416543213500110000", GS1_E_COMPONENT);             /* VLI 7 */
     refused("(8110)1061414165432135001100007", GS1_E_COMPONENT);            /* field 7 */
     refused("(8110)10614141654321350011000A", GS1_E_BAD_CHAR);
+    ok("(8110)106141416543213500110000101100009"); /* field 1, no second company prefix */
+    ok("(8110)1061414165432135001100002101000106141413101231");
+    refused("(8110)1061414165432135001100001511000", GS1_E_COMPONENT); /* rules code 5 */
     ok("(8112)006141416543213123456789");
     refused("(8112)206141416543213123456789", GS1_E_COMPONENT);  /* format 2 */
     refused("(8112)0061414165432131234567890", GS1_E_COMPONENT); /* data left over */
@@ -83,6 +86,7 @@ people_and_media(void **state)
     refused(GSRN "(7250)20230229", GS1_E_DATE);
     refused(GSRN "(7250)20230200", GS1_E_DAY_ZERO);
     refused(GSRN "(7251)202302011260", GS1_E_TIME);
+    refused(GSRN "(7250)20231301", GS1_E_DATE);
 }
 
 static void
@@ -110,6 +114,9 @@ static void
 keys_and_assets(void **state)
 {
     (void)state;
+    refused("(8007)XX82WEST12345698765432(415)5412345678908(8020)R", GS1_E_COUNTRY);
+    refused("(8007)GBX2WEST12345698765432(415)5412345678908(8020)R", GS1_E_CHECK_DIGIT);
+    refused("(8007)GB82west12345698765432(415)5412345678908(8020)R", GS1_E_COMPONENT);
     ok("(8003)05412345678908ABC");
     refused("(8003)15412345678908ABC", GS1_E_COMPONENT); /* leading zero digit */
     refused("(8003)05412345678909ABC", GS1_E_CHECK_DIGIT);
