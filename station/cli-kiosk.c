@@ -261,22 +261,40 @@ cli_demo(struct cli_ctx *ctx, int argc, char **argv)
 
 /* ---- tramtem report daily ------------------------------------------------------ */
 
+/* Prints s left-aligned in `width` terminal columns (Vietnamese letters are multibyte). */
+static void
+put_padded(FILE *out, const char *s, int width)
+{
+    int cols = (int)mbstowcs(NULL, s, 0);
+
+    fputs(s, out);
+    for (int i = cols < 0 ? (int)strlen(s) : cols; i < width; i++)
+        fputc(' ', out);
+}
+
 static void
 report_txt(const struct core_summary *s, FILE *out)
 {
     char kg[32];
+    int rows = 0;
 
     fprintf(out, _("Daily totals from %s to %s (printed labels)\n"), s->day[0],
             s->day[s->n_days - 1]);
-    fprintf(out, "%-12s %-40s %8s %12s\n", _("Date"), _("Product"), _("Labels"), "kg");
+    put_padded(out, _("Date"), 12);
+    put_padded(out, _("Product"), 44);
+    fprintf(out, "%8s %12s\n", _("Labels"), "kg");
     for (int d = 0; d < s->n_days; d++)
         for (int p = 0; p < s->n_products; p++) {
             if (s->labels[p][d] == 0)
                 continue;
             core_format_kg(s->grams[p][d] * 1000, kg, sizeof kg);
-            fprintf(out, "%-12s %-40s %8lld %12s\n", s->day[d], s->product[p],
-                    (long long)s->labels[p][d], kg);
+            put_padded(out, s->day[d], 12);
+            put_padded(out, s->product[p], 44);
+            fprintf(out, "%8lld %12s\n", (long long)s->labels[p][d], kg);
+            rows++;
         }
+    if (rows == 0)
+        fprintf(out, "%s\n", _("No labels in these days."));
 }
 
 static void
