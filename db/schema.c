@@ -115,6 +115,8 @@ db_fail(struct db *db, int src, struct tt_err *err, const char *where, const cha
     case SQLITE_FULL:
         return tt_err_set(err, TT_ENOSPC, where, "%s: the disk is full; free some space", what);
     case SQLITE_IOERR:
+        return tt_err_set(err, TT_EIO, where,
+                          "%s: %s; the disk may be full or failing, nothing was saved", what, msg);
     case SQLITE_CANTOPEN:
         code = TT_EIO;
         break;

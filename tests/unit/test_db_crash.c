@@ -8,10 +8,16 @@
  * has its commissioning event naming that serial, seqs have no gaps, and
  * the next allocation continues the sequence.
  *
+ * Disk full: a child whose files may not grow (RLIMIT_FSIZE, the way a full
+ * disk or USB-backed storage fails writes) labels until a write fails; the
+ * failure is a clean TT_ENOSPC/TT_EIO and leaves no half-written label.
+ *
  * Concurrency: two processes write labels and read events on the same file
  * at the same time (kiosk + CLI): neither sees an error, nothing is lost.
  */
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -163,12 +169,70 @@ two_processes_write_at_once(void **state)
     tdb_free(t);
 }
 
+static off_t
+file_size(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
+/* Child: labels until a write fails; exit 0 if that failure was a clean I/O error. */
+static int
+fill_disk(const char *path, int64_t lot_id)
+{
+    char wal[400];
+    struct rlimit rl;
+    struct tt_err err = {0};
+    struct db *db = NULL;
+    struct db_label_new req = {0};
+    struct db_label l;
+    int rc = 0, n = 0;
+
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG instead */
+    if (db_open(path, 0, &db, &err) != 0)
+        return 2;
+    rl.rlim_cur = rl.rlim_max =
+        (rlim_t)(file_size(path) > file_size(wal) ? file_size(path) : file_size(wal)) + 200 * 1024;
+    if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+        return 3;
+    req.lot_id = lot_id;
+    while (n < 100000 && (rc = db_label_allocate(db, &req, &l, &err)) == 0)
+        n++;
+    db_close(db);
+    fprintf(stderr, "disk full after %d labels: %s\n", n, err.msg);
+    return (rc == TT_ENOSPC || rc == TT_EIO) && n > 0 && n < 100000 ? 0 : 4;
+}
+
+static void
+full_disk_fails_cleanly(void **state)
+{
+    struct tdb *t = tdb_new();
+    int status;
+    pid_t pid;
+
+    (void)state;
+    db_set_clock(t->db, NULL, NULL);
+    tdb_fill(t);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(fill_disk(t->path, t->lot_id));
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    check_store(t); /* consistent, and labelling continues once there is room */
+    tdb_free(t);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sigkill_during_labelling_loses_nothing),
         cmocka_unit_test(two_processes_write_at_once),
+        cmocka_unit_test(full_disk_fails_cleanly),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
