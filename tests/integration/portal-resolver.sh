@@ -112,5 +112,5 @@ done
 [ "$(psql -Atc 'SELECT count(*) FROM events')" = 6 ] || fail "events table changed"
 kill "$spid"; wait "$spid" || fail "server did not stop cleanly"
 spid=
-grep -q 'Stopped' "$tmp/serve.log"
+grep -q 'Đã dừng' "$tmp/serve.log" || fail "no clean stop message"
 echo ok
