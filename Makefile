@@ -30,11 +30,12 @@ DEB_BUILD := build-essential pkg-config gettext libncurses-dev libsqlite3-dev \
 DEB_TEST  := libcmocka-dev libzbar-dev libdmtx-dev zbar-tools dmtx-utils zint \
 	clang libclang-rt-14-dev clang-format cppcheck sqlite3 tmux cups cups-client \
 	cups-ipp-utils dbus avahi-daemon socat umockdev libumockdev-dev evemu-tools \
-	minisign faketime libfaketime postgresql jq python3 python3-jsonschema
+	minisign faketime libfaketime postgresql jq python3 python3-jsonschema \
+	poppler-utils cups-filters glabels
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 PKGS      := ncursesw sqlite3 libsodium libusb-1.0 pangocairo cairo jansson zlib libpq \
-	libmicrohttpd
+	libmicrohttpd fontconfig
 TEST_PKGS := cmocka zbar libdmtx
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \

@@ -12,6 +12,7 @@
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
@@ -165,6 +166,17 @@ label_text_unknown_glyphs(const char *font, const char *text, struct tt_err *err
     cairo_destroy(cr);
     cairo_surface_destroy(s);
     return rc;
+}
+
+void
+label_shutdown(void)
+{
+    pthread_mutex_lock(&font_lock);
+    n_font_ok = 0;
+    pthread_mutex_unlock(&font_lock);
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
 }
 
 /* ---- text ---- */

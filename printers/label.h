@@ -176,6 +176,14 @@ int label_render(const struct label_tpl *tpl, const struct label_fields *fields,
  */
 int label_text_unknown_glyphs(const char *font, const char *text, struct tt_err *err);
 
+/*
+ * Frees the font caches pango, cairo and fontconfig keep for the whole
+ * process, so that leak checkers see only real leaks. Call it once when no
+ * more labels will be drawn (the end of a command); rendering after it
+ * works but loads the fonts again.
+ */
+void label_shutdown(void);
+
 /* "pdf", "png", "zpl" -> format; -1 when unknown. */
 int label_format_parse(const char *name);
 

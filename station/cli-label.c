@@ -592,7 +592,10 @@ print_cmd(struct cli_ctx *ctx, int argc, char **argv)
 int
 cli_print(struct cli_ctx *ctx, int argc, char **argv)
 {
-    return print_cmd(ctx, argc, argv);
+    int rc = print_cmd(ctx, argc, argv);
+
+    label_shutdown(); /* the command ends here: leave no font caches to the leak checker */
+    return rc;
 }
 
 /* ---- printer list | test ---- */
@@ -667,8 +670,12 @@ cli_printer(struct cli_ctx *ctx, int argc, char **argv)
                     _("No printer queue. Labels can go to PDF files: --printer file:DIR\n"));
         return TT_EXIT_OK;
     }
-    if (strcmp(argv[1], "test") == 0)
-        return printer_test_cmd(argc, argv);
+    if (strcmp(argv[1], "test") == 0) {
+        int rc = printer_test_cmd(argc, argv);
+
+        label_shutdown();
+        return rc;
+    }
     return cli_usage_error("printer", _("unknown subcommand '%s' (use list or test)"), argv[1]);
 }
 
@@ -677,8 +684,12 @@ cli_label(struct cli_ctx *ctx, int argc, char **argv)
 {
     if (argc < 2)
         return cli_usage_error("label", _("use: label render ... | label list"));
-    if (strcmp(argv[1], "render") == 0)
-        return label_render_cmd(ctx, argc - 1, argv + 1);
+    if (strcmp(argv[1], "render") == 0) {
+        int rc = label_render_cmd(ctx, argc - 1, argv + 1);
+
+        label_shutdown();
+        return rc;
+    }
     if (strcmp(argv[1], "list") == 0)
         return label_list_cmd();
     return cli_usage_error("label", _("unknown subcommand '%s' (use render or list)"), argv[1]);

@@ -534,5 +534,8 @@ main(void)
         cmocka_unit_test(cups_unreachable_fails_fast),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+    label_shutdown();
+    return rc;
 }

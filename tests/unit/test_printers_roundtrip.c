@@ -322,5 +322,8 @@ main(void)
         cmocka_unit_test(rt_pallet),  cmocka_unit_test(rt_retail), cmocka_unit_test(rt_dl_qr),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+    label_shutdown();
+    return rc;
 }
