@@ -310,7 +310,7 @@ db_epcis_build(const struct db_event_new *ev, const struct db_event_ctx *ctx, ch
                char event_id[96], struct tt_err *err)
 {
     json_t *o;
-    char *text;
+    char *text = NULL;
     int rc;
 
     *json_out = NULL;
