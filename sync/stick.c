@@ -285,6 +285,28 @@ stick_station_dir(const char *dir, const char *station, char *out, size_t out_le
     return n < 0 || (size_t)n >= out_len ? TT_EINVAL : 0;
 }
 
+/* A new folder's entry lives in its parent: flush the parent (vfat writes it then). */
+static int
+fsync_parent(const char *path, struct tt_err *err)
+{
+    char parent[4096];
+    char *slash;
+    int fd, rc = 0;
+
+    snprintf(parent, sizeof parent, "%s", path);
+    slash = strrchr(parent, '/');
+    if (slash == NULL)
+        return 0;
+    *slash = '\0';
+    fd = fio_open(parent[0] != '\0' ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return io_err(err, "cannot open", parent);
+    if (fio_fsync(fd) != 0 && errno != EINVAL)
+        rc = io_err(err, "cannot flush the folder", parent);
+    fio_close(fd);
+    return rc;
+}
+
 static int
 ensure_dir(const char *path, struct tt_err *err)
 {
@@ -297,7 +319,7 @@ ensure_dir(const char *path, struct tt_err *err)
     }
     if (fio_mkdir(path) != 0 && errno != EEXIST)
         return io_err(err, "cannot create the folder", path);
-    return 0;
+    return fsync_parent(path, err);
 }
 
 static const char readme[] =
