@@ -77,11 +77,13 @@ weight_set(int64_t mantissa, int decimals, int64_t unit_ng, struct weight *out, 
     __int128 den = (__int128)1000 * pow10_i64(decimals);
     __int128 q = (num + (num < 0 ? -den / 2 : den / 2)) / den;
 
-    if (q > WEIGHT_MAX_UG || q < -WEIGHT_MAX_UG)
+    __int128 res = ((__int128)unit_ng + den / 2) / den;
+
+    if (q > WEIGHT_MAX_UG || q < -WEIGHT_MAX_UG || res > WEIGHT_MAX_UG)
         return tt_err_set(err, TT_EINVAL, "weight_set",
                           "weight out of range (over 1000 t): the frame is corrupt");
     out->ug = (int64_t)q;
-    out->resolution_ug = (int64_t)(((__int128)unit_ng + den / 2) / den);
+    out->resolution_ug = (int64_t)res;
     out->has_value = true;
     return 0;
 }

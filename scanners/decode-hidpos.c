@@ -3,6 +3,7 @@
  * Data report (usage page 0x8D) and the barcode scanner's 64-byte input
  * report (usage page 0x8C). Byte layouts: reference/devices.md §1.2, §2.1.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "decode-int.h"
@@ -103,7 +104,7 @@ hidpos_decode(const uint8_t *buf, size_t len, struct weight *out, struct tt_err 
         v = (v + den / 2) / den;
         res = (res + den / 2) / den;
     }
-    if (v > WEIGHT_MAX_UG)
+    if (v > WEIGHT_MAX_UG || res > WEIGHT_MAX_UG)
         return decode_fail(out, err, TT_EINVAL, "hidpos_decode",
                            "HID scale weight out of range (over 1000 t)");
     out->ug = (int64_t)v;
@@ -151,8 +152,12 @@ hidpos_scan_feed(struct hidpos_scan_asm *a, const uint8_t *report, size_t len, s
     }
     if (!a->in_progress) {
         memset(&a->scan, 0, sizeof a->scan);
-        if (report[2] == ']')
+        if (report[2] == ']') {
+            if (!isalpha(report[3]) || !isalnum(report[4]))
+                return tt_err_set(err, TT_EPARSE, "hidpos_scan_feed",
+                                  "HID POS scanner report has a malformed AIM identifier");
             memcpy(a->scan.aim, report + 2, 3);
+        }
         a->in_progress = true;
     }
     if (a->scan.len + n > SCAN_DATA_MAX) {

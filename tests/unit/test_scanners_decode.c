@@ -137,6 +137,12 @@ hid_malformed(void **state)
     assert_int_equal(hid(r, 6, &w), TT_EINVAL); /* exponent out of range */
     r[3] = 0x80;
     assert_int_equal(hid(r, 6, &w), TT_EINVAL);
+    r[1] = 2; /* zero, in avoirdupois tons with 10^8: the step alone overflows */
+    r[2] = 9;
+    r[3] = 8;
+    r[4] = r[5] = 0;
+    assert_int_equal(hid(r, 6, &w), TT_EINVAL);
+    r[1] = 4;
     r[2] = 8; /* metric ton */
     r[3] = 9;
     r[4] = r[5] = 0xFF; /* 65535e9 t: overflow */

@@ -232,6 +232,9 @@ hidpos_scanner_reports(void **state)
     r[0] = 0x03;
     assert_int_equal(hidpos_scan_feed(&a, r, 64, &err), TT_EPARSE);
     assert_int_equal(hidpos_scan_feed(&a, r, 2, &err), TT_EPARSE);
+    r[0] = 0x02;
+    memcpy(r + 2, "]E\0", 3); /* an AIM with a NUL in it */
+    assert_int_equal(hidpos_scan_feed(&a, r, 64, &err), TT_EPARSE);
     /* AIM off: no identifier */
     memset(r, 0, sizeof r);
     r[0] = 0x02;
