@@ -3,7 +3,7 @@
 # vfat, fat, nls and dm modules; runs without root) mounts a disk image made
 # by mkfs.vfat (reference/sync.md §3.6). Inside it:
 #   - a normal export, then tramtem verify on the stick;
-#   - a real pull at every 4th step of the write protocol (every step with
+#   - a real pull at every 9th step of the write protocol (every step with
 #     TT_FULL=1; the unit tests inject faults at every step): the export is stopped
 #     at step N (TRAMTEM_FAULT=pull:N) and at that instant the device-mapper
 #     table under the filesystem is swapped for an "error" target, so nothing
@@ -32,7 +32,7 @@ tt export --to spooltest 2>/dev/null            # bundle 1 in the spool
 tt lot open --gtin 99528930000043 >/dev/null 2>&1  # bundle 2 comes with the first stick export
 truncate -s 64M stick.img
 mkfs.vfat -F 32 -n TTSTICK stick.img >/dev/null
-stride=4; [ -z "${TT_FULL:-}" ] || stride=1      # TT_FULL=1: a pull at every step
+stride=9; [ -z "${TT_FULL:-}" ] || stride=1      # TT_FULL=1: a pull at every step
 
 cat >uml-init.sh <<INIT
 #!/bin/sh
