@@ -58,10 +58,16 @@ db_format_time(int64_t ms, int tz_minutes, char out[40])
     unsigned m, d;
     int tz = tz_minutes < 0 ? -tz_minutes : tz_minutes;
 
+    char t[96];
+
     db_civil_from_days(days, &y, &m, &d);
-    snprintf(out, 40, "%04lld-%02u-%02uT%02d:%02d:%02d.%03d%c%02d:%02d", (long long)y, m, d,
-             (int)(rem / 3600000), (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
-             (int)(rem % 1000), tz_minutes < 0 ? '-' : '+', tz / 60, tz % 60);
+    /* Years outside 0-9999 cannot come from a clock; the modulo keeps the width fixed. */
+    snprintf(t, sizeof t, "%04lld-%02u-%02uT%02d:%02d:%02d.%03d%c%02d:%02d",
+             (long long)((y % 10000 + 10000) % 10000), m % 100, d % 100, (int)(rem / 3600000),
+             (int)(rem / 60000 % 60), (int)(rem / 1000 % 60), (int)(rem % 1000),
+             tz_minutes < 0 ? '-' : '+', (tz / 60) % 100, tz % 60);
+    memcpy(out, t, 29);
+    out[29] = '\0';
 }
 
 void
