@@ -444,13 +444,19 @@ struct db_event_row {
  * Calls cb for each event with seq > after_seq in seq order, at most `limit`
  * (0 = all), streaming from SQLite: memory use does not grow with the number
  * of events. A non-zero return from cb stops the walk and is returned.
- * All rows come from one read snapshot.
+ * All rows come from one read snapshot. cb may call other db functions on
+ * the same handle, but not db_events_after itself (use a cursor for nested
+ * walks).
  */
 int db_events_after(struct db *db, int64_t after_seq, int64_t limit,
                     int (*cb)(void *ctx, const struct db_event_row *row), void *ctx,
                     struct tt_err *err);
 
-/* Cursor form of the same walk, for callers that must pause between events. */
+/*
+ * Cursor form of the same walk, for callers that must pause between events.
+ * An open cursor holds a read snapshot: while it is open the WAL file cannot
+ * be recycled, so free it as soon as the walk is done.
+ */
 struct db_event_cursor;
 /* Returns owned *out (free with db_event_cursor_free before db_close). */
 int db_event_cursor_open(struct db *db, int64_t after_seq, struct db_event_cursor **out,
