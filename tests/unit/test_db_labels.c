@@ -236,6 +236,24 @@ walk_cb(void *ctx, const struct db_event_row *row)
     return w->stop_at != 0 && row->seq == w->stop_at ? 7 : 0;
 }
 
+struct writer_walk {
+    struct db *db;
+    int n;
+};
+
+/* Writes (an audit row) from inside a walk, as sync does when it records what it sent. */
+static int
+write_during_walk(void *ctx, const struct db_event_row *row)
+{
+    struct writer_walk *w = ctx;
+    struct tt_err err = {0};
+
+    if (db_audit_add(w->db, "test.walk", row->event_id, "", &err) != 0)
+        fail_msg("write inside a walk: %s", err.msg);
+    w->n++;
+    return 0;
+}
+
 static void
 events_append_and_walk_in_seq_order(void **state)
 {
@@ -328,6 +346,14 @@ events_append_and_walk_in_seq_order(void **state)
     w.stop_at = 2;
     assert_int_equal(db_events_after(t->db, 0, 0, walk_cb, &w, NULL), 7);
     assert_int_equal(w.n, 2);
+    {
+        struct writer_walk ww = {t->db, 0};
+
+        OK(db_events_after(t->db, 0, 0, write_during_walk, &ww, NULL));
+        assert_int_equal(ww.n, 4);
+        assert_int_equal(tdb_count(t->path, "SELECT count(*) FROM audit WHERE action='test.walk'"),
+                         4);
+    }
     OK(db_event_cursor_open(t->db, 1, &cur, NULL));
     assert_int_equal(db_event_cursor_next(cur, &row, NULL), 1);
     assert_int_equal(row.seq, 2);
