@@ -797,7 +797,7 @@ label_doc_add(struct label_doc *doc, const struct label_tpl *tpl, const struct l
               int copies, struct label_info *info, struct tt_err *err)
 {
     struct prepared pb[LABEL_BARCODES_MAX];
-    struct label_info local;
+    struct label_info local = {0};
     struct label_info *li = info != NULL ? info : &local;
     int dpi = doc->dpi != 0 ? doc->dpi : tpl->dpi;
     double dpmm = dpi / 25.4;

@@ -178,6 +178,8 @@ parse_label_args(const char *cmd, int argc, char **argv, struct label_args *a)
             break;
         case 'W':
             a->wait_s = atoi(optarg);
+            if (a->wait_s < 0 || a->wait_s > 3600)
+                return cli_usage_error(cmd, _("--wait must be between 0 and 3600 seconds"));
             break;
         case 'R':
             a->reason = optarg;
@@ -325,10 +327,10 @@ static int
 fields_from_label(struct db *db, const struct db_label *l, struct label_fields *f,
                   struct tt_err *err)
 {
-    struct db_product prod;
-    struct db_lot lot;
-    struct db_place place;
-    struct db_settings set;
+    struct db_product prod = {0};
+    struct db_lot lot = {0};
+    struct db_place place = {0};
+    struct db_settings set = {0};
     char w[32];
     int rc = db_product_get(db, l->product_id, &prod, err);
 
@@ -460,7 +462,7 @@ follow_job(struct printer_job *job, struct db *db, const struct db_label *l, con
     /* Conditions that keep the job waiting until someone acts on the printer. */
     const unsigned blocking = PRINTER_R_STOPPED | PRINTER_R_MEDIA_EMPTY | PRINTER_R_JAM |
                               PRINTER_R_DOOR_OPEN | PRINTER_R_REMOVED;
-    struct printer_status st;
+    struct printer_status st = {0};
     int sent = 0, told_offline = 0, rc = TT_ETIMEOUT;
 
     for (int waited = 0; waited <= wait_s * 10; waited++) {
