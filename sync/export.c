@@ -123,10 +123,11 @@ sync_station_id(struct db *db, const struct sig_pubkey *pub, char out[BUNDLE_STA
 
     if (rc != 0)
         return rc;
-    if (id[0] != '\0' && strlen(id) < BUNDLE_STATION_MAX)
-        snprintf(out, BUNDLE_STATION_MAX, "%s", id);
-    else
+    if (id[0] != '\0' && strlen(id) < BUNDLE_STATION_MAX) {
+        memcpy(out, id, strlen(id) + 1);
+    } else {
         bundle_station_id(pub->key_id, out);
+    }
     return 0;
 }
 
