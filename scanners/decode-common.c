@@ -104,6 +104,7 @@ weight_from_decimal(const char *s, size_t len, int64_t unit_ng, struct weight *o
     int digits = 0, decimals = -1;
     bool neg = false;
 
+    memset(out, 0, sizeof *out); /* callers set state, net, no_status after */
     while (i < end && s[i] == ' ')
         i++;
     while (end > i && s[end - 1] == ' ')

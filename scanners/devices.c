@@ -103,8 +103,8 @@ usb_devices(struct dev_list *l)
             di->state = rc == LIBUSB_ERROR_BUSY ? DEVICE_BUSY : DEVICE_ERROR;
         }
     }
-    if (n > 0)
-        libusb_free_device_list(list, 1);
+    if (n >= 0)
+        libusb_free_device_list(list, 1); /* allocated even when empty */
     libusb_exit(ctx);
     return 0;
 }
@@ -244,7 +244,7 @@ input_devices(struct dev_list *l)
             return TT_ENOMEM;
         di->kind = DEVICE_KEYBOARD;
         sysfs_usb_ids("input", strrchr(paths[i], '/') + 1, &di->vid, &di->pid);
-        snprintf(di->name, sizeof di->name, "%s", name[0] ? name : "input device");
+        snprintf(di->name, sizeof di->name, "%.120s", name[0] ? name : "input device");
         snprintf(di->spec, sizeof di->spec, "evdev:%s", paths[i]);
         if (di->vid != 0) {
             const struct devio_usb_known *k = devio_usb_lookup(di->vid, di->pid);

@@ -235,8 +235,8 @@ devio_usb_open(const struct devio_usb_match *m, struct devio_usb **out, struct t
             usb_release(u);
         }
     }
-    if (n > 0)
-        libusb_free_device_list(list, 1);
+    if (n >= 0)
+        libusb_free_device_list(list, 1); /* allocated even when empty */
     if (rc == TT_ENOTFOUND) {
         if (m->vid != 0)
             tt_err_set(err, TT_EDEVICE, "devio_usb_open",

@@ -188,21 +188,20 @@ format_kg(const struct weight *w, char *buf, size_t len)
 {
     int64_t res = w->resolution_ug > 0 ? w->resolution_ug : 1;
     int64_t a = w->ug < 0 ? -w->ug : w->ug;
+    int64_t unit = 1;
     int dec = 9;
-    int64_t unit = 1, frac;
+    char frac[16];
 
     while (dec > 0 && res >= unit * 10) {
         unit *= 10;
         dec--;
     }
-    /* a in µg: kg = a / 1e9; print dec decimals of kg, rounded to `unit`. */
+    /* a in µg is kg × 1e9: round to the shown step, then cut the decimals. */
     a = (a + unit / 2) / unit * unit;
-    frac = (a % 1000000000LL) / unit;
-    if (dec > 0)
-        snprintf(buf, len, "%s%lld.%0*lld", w->ug < 0 ? "-" : "", (long long)(a / 1000000000LL),
-                 dec, (long long)frac);
-    else
-        snprintf(buf, len, "%s%lld", w->ug < 0 ? "-" : "", (long long)(a / 1000000000LL));
+    snprintf(frac, sizeof frac, "%09lld", (long long)(a % 1000000000LL));
+    frac[dec] = '\0';
+    snprintf(buf, len, "%s%lld%s%s", w->ug < 0 ? "-" : "", (long long)(a / 1000000000LL),
+             dec > 0 ? "." : "", frac);
 }
 
 static void

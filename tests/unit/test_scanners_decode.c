@@ -252,6 +252,7 @@ rev_eq_frames(void **state)
     (void)state;
     assert_int_equal(dec(SCALE_PROTO_REV_EQ, "=000.3000", &w), 0); /* manual: 3.000 */
     assert_int_equal(w.ug, 3 * KG);
+    assert_false(w.net); /* every field set, none left from before */
     assert_int_equal(w.resolution_ug, G);
     assert_true(w.no_status);
     assert_int_equal(dec(SCALE_PROTO_REV_EQ, "=00.1000-", &w), 0); /* manual: -1.00 */
@@ -281,6 +282,8 @@ cas_frames(void **state)
     (void)state;
     assert_int_equal(dec(SCALE_PROTO_CAS22, "ST,GS,1\xC0,  +13.50 kg\r\n", &w), 0);
     assert_int_equal(w.state, SCALE_STABLE);
+    assert_false(w.no_status);
+    assert_false(w.net);
     assert_int_equal(w.ug, 13500 * G);
     assert_int_equal(w.resolution_ug, 10 * G);
     assert_int_equal(dec(SCALE_PROTO_CAS22, "US,NT,1\x80,  -0.250 kg\r\n", &w), 0);
@@ -320,6 +323,8 @@ sics_frames(void **state)
     (void)state;
     assert_int_equal(dec(SCALE_PROTO_SICS, "S S      100.00 g\r\n", &w), 0);
     assert_int_equal(w.state, SCALE_STABLE);
+    assert_false(w.no_status);
+    assert_false(w.net);
     assert_int_equal(w.ug, 100 * G);
     assert_int_equal(w.resolution_ug, 10000);
     assert_int_equal(dec(SCALE_PROTO_SICS, "S D      12.350 kg\r\n", &w), 0);
