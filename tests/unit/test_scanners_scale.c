@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "../../scanners/devio.h"
 #include "../../scanners/scale.h"
 #include "../../scanners/sim.h"
 
@@ -366,6 +367,118 @@ serial_pty_silent_port_is_not_a_scale(void **state)
     close(master);
 }
 
+/* Plays a polled scale: answers each command line with a scripted reply. */
+struct responder {
+    int master;
+    bool toledo; /* one-letter commands, 7E1 replies with the parity bit set */
+    char log[256];
+    size_t log_len;
+    volatile bool stop;
+};
+
+static void *
+respond(void *arg)
+{
+    struct responder *r = arg;
+    char buf[64];
+
+    while (!r->stop) {
+        struct pollfd p = {.fd = r->master, .events = POLLIN};
+        ssize_t n;
+        if (poll(&p, 1, 50) <= 0)
+            continue;
+        n = read(r->master, buf, sizeof buf);
+        if (n <= 0)
+            break;
+        for (ssize_t i = 0; i < n && r->log_len < sizeof r->log - 1; i++)
+            r->log[r->log_len++] = buf[i];
+        if (r->toledo) {
+            /* "W" -> STX " 1.234" CR, each byte with even parity in bit 7 */
+            static const uint8_t reply[] = {0x82, 0xA0, 0xB1, 0x2E, 0xB2, 0x33, 0xB4, 0x8D};
+            if (memchr(buf, 'W', (size_t)n) != NULL && write(r->master, reply, sizeof reply) < 0)
+                break;
+        } else if (memmem(buf, (size_t)n, "SI\r\n", 4) != NULL) {
+            const char *reply = "S S      2.500 kg\r\n";
+            if (write(r->master, reply, strlen(reply)) < 0)
+                break;
+        } else if (memmem(buf, (size_t)n, "Z\r\n", 3) != NULL) {
+            if (write(r->master, "Z A\r\n", 5) < 0)
+                break;
+        }
+    }
+    return NULL;
+}
+
+static void
+serial_pty_polled_sics_and_toledo(void **state)
+{
+    struct responder r = {0};
+    char name[64], spec[128];
+    struct scale *s;
+    struct weight w;
+    struct tt_err err;
+    pthread_t th;
+    int i;
+
+    (void)state;
+    pty_pair(&r.master, name, sizeof name);
+    pthread_create(&th, NULL, respond, &r);
+    snprintf(spec, sizeof spec, "serial:%s?proto=mt-sics", name);
+    assert_int_equal(scale_open(spec, &s, &err), 0);
+    for (i = 0; i < 10 && (scale_read(s, &w, 1000, &err) != 0 || w.state != SCALE_STABLE); i++)
+        ;
+    assert_int_equal(w.state, SCALE_STABLE);
+    assert_int_equal(w.ug, 2500 * G);
+    assert_int_equal(scale_zero(s, &err), 0);
+    poll(NULL, 0, 100);
+    assert_non_null(strstr(r.log, "SI\r\n"));
+    assert_non_null(strstr(r.log, "Z\r\n"));
+    scale_close(s);
+    r.stop = true;
+    pthread_join(th, NULL);
+
+    /* Toledo 8217: 'W' polls; the parity bit a pty keeps is masked off. */
+    memset(r.log, 0, sizeof r.log);
+    r.log_len = 0;
+    r.stop = false;
+    r.toledo = true;
+    pthread_create(&th, NULL, respond, &r);
+    snprintf(spec, sizeof spec, "serial:%s?proto=toledo8217", name);
+    if (scale_open(spec, &s, &err) != 0)
+        fail_msg("%s", err.msg);
+    assert_non_null(strstr(scale_describe(s), "7E1"));
+    for (i = 0; i < 10 && (scale_read(s, &w, 1000, &err) != 0 || w.state != SCALE_STABLE); i++)
+        ;
+    assert_int_equal(w.state, SCALE_STABLE);
+    assert_int_equal(w.ug, 1234 * G);
+    assert_int_equal(scale_tare(s, &err), 0);
+    poll(NULL, 0, 100);
+    assert_non_null(strchr(r.log, 'W'));
+    assert_non_null(strchr(r.log, 'T'));
+    scale_close(s);
+    r.stop = true;
+    pthread_join(th, NULL);
+    close(r.master);
+}
+
+static void
+udev_rule_text(void **state)
+{
+    char rule[320];
+
+    (void)state;
+    devio_udev_rule(rule, sizeof rule, "usb", 0x0922, 0x8003);
+    assert_string_equal(rule, "SUBSYSTEM==\"usb\", ATTR{idVendor}==\"0922\", "
+                              "ATTR{idProduct}==\"8003\", TAG+=\"uaccess\", GROUP=\"tramtem\", "
+                              "MODE=\"0660\"");
+    devio_udev_rule(rule, sizeof rule, "tty", 0x1a86, 0x7523);
+    assert_non_null(strstr(rule, "ATTRS{idVendor}==\"1a86\""));
+    assert_non_null(strstr(rule, "ENV{ID_MM_DEVICE_IGNORE}=\"1\""));
+    assert_non_null(devio_usb_lookup(0x1eab, 0x8203)); /* any product of a scanner vendor */
+    assert_string_equal(devio_usb_lookup(0x0922, 0x8003)->kind, "scale");
+    assert_null(devio_usb_lookup(0x1234, 0x5678));
+}
+
 int
 main(void)
 {
@@ -379,6 +492,8 @@ main(void)
         cmocka_unit_test(serial_pty_a12_then_unplug),
         cmocka_unit_test(serial_pty_detects_reversed_eq),
         cmocka_unit_test(serial_pty_silent_port_is_not_a_scale),
+        cmocka_unit_test(serial_pty_polled_sics_and_toledo),
+        cmocka_unit_test(udev_rule_text),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
