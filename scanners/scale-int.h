@@ -17,6 +17,7 @@ struct scale {
 };
 
 extern const struct scale_ops scale_hidpos_ops;
+extern const struct scale_ops scale_hidraw_ops;
 extern const struct scale_ops scale_serial_ops;
 extern const struct scale_ops scale_sim_ops;
 

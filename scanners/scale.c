@@ -78,6 +78,8 @@ scale_backend_for(const char *spec)
 {
     if (strncmp(spec, "usb:", 4) == 0 || strcmp(spec, "usb") == 0)
         return &scale_hidpos_ops;
+    if (strncmp(spec, "hidraw:", 7) == 0)
+        return &scale_hidraw_ops;
     if (strncmp(spec, "serial:", 7) == 0)
         return &scale_serial_ops;
     if (strncmp(spec, "sim:", 4) == 0 || strcmp(spec, "sim") == 0)
@@ -95,8 +97,8 @@ scale_open(const char *spec, struct scale **out, struct tt_err *err)
     *out = NULL;
     if (ops == NULL)
         return tt_err_set(err, TT_EINVAL, "scale_open",
-                          "'%s' is not a scale spec: use usb:VID:PID, serial:PATH?proto=NAME "
-                          "or sim:FILE",
+                          "'%s' is not a scale spec: use usb:VID:PID, hidraw:PATH, "
+                          "serial:PATH?proto=NAME or sim:FILE",
                           spec);
     if (strlen(spec) >= sizeof s->spec)
         return tt_err_set(err, TT_EINVAL, "scale_open", "device spec too long");

@@ -4,6 +4,8 @@
  * A scale is opened from a SPEC string (DESIGN.md §3):
  *   usb:VID:PID[:SERIAL]   HID POS scale through libusb (usb: alone = the
  *                          first known scale of reference/devices.md §1.3)
+ *   hidraw:/dev/hidrawN    the same scales through the kernel's hidraw node
+ *                          (no driver detach; pollable descriptor)
  *   serial:PATH[?proto=NAME&baud=N&parity=n|e|o&bits=7|8&listen=MS]
  *                          serial scale; without proto= the protocol is
  *                          detected: listening first, then polite polling

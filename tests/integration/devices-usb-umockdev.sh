@@ -35,6 +35,16 @@ umockdev-run -d "$data/dymo-m10.umockdev" -- \
 [ "$rc" -eq 69 ]
 grep -q 'not plugged in' "$tmp/none.err"
 
+# The same scale through hidraw (no driver detach), replayed with the
+# script's timing: 0 g, 10 g moving, 300 g stable, under zero, 2.6 oz stable.
+umockdev-run -d "$data/dymo-m10-hidraw.umockdev" -s /dev/hidraw0="$data/dymo-m10-hidraw.script" -- \
+    "$TT_BIN" --lang en scale watch --device hidraw:/dev/hidraw0 --json --count 2 --seconds 10 \
+    >"$tmp/hidraw.out"
+cat "$tmp/hidraw.out"
+grep -q '"state":"stable","kg":"0.300","ug":300000000' "$tmp/hidraw.out"
+grep -q '"state":"under zero"}' "$tmp/hidraw.out"
+grep -q '"state":"stable","kg":"0.074","ug":73708760' "$tmp/hidraw.out"
+
 # The HID POS scanner: EAN-13, a two-packet GS1 DataMatrix with GS kept, an SSCC.
 umockdev-run -d "$data/newland-hidpos.umockdev" -i /dev/bus/usb/001/006="$data/newland-hidpos.ioctl" -- \
     "$TT_BIN" --lang en scan watch --device usb:1eab:8210 --json --count 3 --seconds 10 \
