@@ -216,6 +216,34 @@ serial_ports(struct dev_list *l)
     return 0;
 }
 
+/* hidraw nodes of known scales: the same scale, reachable without a detach. */
+static int
+hidraw_devices(struct dev_list *l)
+{
+    char paths[DEV_MAX][64];
+    size_t n = dev_entries("/dev", "hidraw", paths, DEV_MAX);
+
+    for (size_t i = 0; i < n; i++) {
+        uint16_t vid, pid;
+        const struct devio_usb_known *k;
+        struct device_info *di;
+        sysfs_usb_ids("hidraw", strrchr(paths[i], '/') + 1, &vid, &pid);
+        k = devio_usb_lookup(vid, pid);
+        if (k == NULL || strcmp(k->kind, "scale") != 0)
+            continue;
+        di = dev_add(l);
+        if (di == NULL)
+            return TT_ENOMEM;
+        di->kind = DEVICE_SCALE;
+        di->vid = vid;
+        di->pid = pid;
+        snprintf(di->name, sizeof di->name, "%s", k->name);
+        snprintf(di->spec, sizeof di->spec, "hidraw:%s", paths[i]);
+        node_state(di, paths[i], "hidraw", O_RDONLY);
+    }
+    return 0;
+}
+
 static int
 input_devices(struct dev_list *l)
 {
@@ -262,6 +290,8 @@ devices_list(struct device_info **out, size_t *n_out, struct tt_err *err)
     struct dev_list l = {NULL, 0, 0};
     int rc = usb_devices(&l);
 
+    if (rc == 0)
+        rc = hidraw_devices(&l);
     if (rc == 0)
         rc = serial_ports(&l);
     if (rc == 0)

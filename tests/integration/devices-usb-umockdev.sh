@@ -45,6 +45,21 @@ grep -q '"state":"stable","kg":"0.300","ug":300000000' "$tmp/hidraw.out"
 grep -q '"state":"under zero"}' "$tmp/hidraw.out"
 grep -q '"state":"stable","kg":"0.074","ug":73708760' "$tmp/hidraw.out"
 
+# Discovery finds the hidraw node by its USB ids, and `scale watch` without
+# --device uses the scale it finds.
+umockdev-run -d "$data/dymo-m10-hidraw.umockdev" -- "$TT_BIN" --lang en devices --json \
+    >"$tmp/hidraw.dev"
+grep -q '"kind":"scale","state":"ok","spec":"hidraw:/dev/hidraw0","name":"DYMO M10 postal scale"' \
+    "$tmp/hidraw.dev"
+umockdev-run -d "$data/dymo-m10-hidraw.umockdev" -s /dev/hidraw0="$data/dymo-m10-hidraw.script" -- \
+    "$TT_BIN" --lang en scale watch --json --count 1 --seconds 10 >"$tmp/default.out"
+grep -q '"state":"stable","kg":"0.300"' "$tmp/default.out"
+# and with nothing plugged in: exit 69 and what to do
+rc=0
+umockdev-run -- "$TT_BIN" --lang en scale watch --seconds 1 2>"$tmp/nothing.err" || rc=$?
+[ "$rc" -eq 69 ]
+grep -q 'No scale found' "$tmp/nothing.err"
+
 # The HID POS scanner: EAN-13, a two-packet GS1 DataMatrix with GS kept, an SSCC.
 umockdev-run -d "$data/newland-hidpos.umockdev" -i /dev/bus/usb/001/006="$data/newland-hidpos.ioctl" -- \
     "$TT_BIN" --lang en scan watch --device usb:1eab:8210 --json --count 3 --seconds 10 \
