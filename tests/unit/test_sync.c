@@ -17,6 +17,7 @@
 #include "../../sync/bundle.h"
 #include "../../sync/epcis-check.h"
 #include "../../sync/receipt.h"
+#include "../../sync/seal.h"
 #include "../../sync/sig.h"
 #include "../../sync/stick.h"
 #include "sync-test-util.h"
@@ -952,6 +953,86 @@ inbox_lists_only_safe_names(void **state)
     assert_string_equal(seen.got[1], "r-00000001.json");
 }
 
+/* ---- sealed payloads ------------------------------------------------------ */
+
+static int
+seal_round(struct fx *f, size_t size, const uint8_t *pk, const uint8_t *sk, int damage)
+{
+    char plain[4200], sealed[4200], back[4200];
+    unsigned char *buf = malloc(size + 1), *sb, *bb;
+    size_t sl = 0, bl = 0;
+    int in, out, rc;
+    struct tt_err e;
+
+    for (size_t i = 0; i < size; i++)
+        buf[i] = (unsigned char)(i * 7 + 3);
+    snprintf(plain, sizeof plain, "%s/plain", f->dir);
+    snprintf(sealed, sizeof sealed, "%s/sealed", f->dir);
+    snprintf(back, sizeof back, "%s/back", f->dir);
+    assert_int_equal(stu_spit(plain, buf, size), 0);
+    in = open(plain, O_RDONLY);
+    out = open(sealed, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_int_equal(seal_fd(in, out, pk, &e), 0);
+    close(in);
+    close(out);
+    sb = stu_slurp(sealed, &sl);
+    assert_true(seal_is_sealed(sb, sl));
+    assert_int_equal(sl, 8 + 80 + 24 + size + 17 * (size / SEAL_CHUNK + 1));
+    if (damage == 1)
+        sb[sl - 5] ^= 4; /* a flipped bit in the last chunk */
+    else if (damage == 2)
+        sl -= 1; /* cut short */
+    else if (damage == 3)
+        sl -= 17 + size % SEAL_CHUNK; /* the FINAL chunk dropped */
+    assert_int_equal(stu_spit(sealed, sb, sl), 0);
+    free(sb);
+    in = open(sealed, O_RDONLY);
+    out = open(back, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    rc = seal_open_fd(in, out, pk, sk, &e);
+    close(in);
+    close(out);
+    if (rc == 0) {
+        bb = stu_slurp(back, &bl);
+        assert_int_equal(bl, size);
+        assert_memory_equal(bb, buf, size);
+        free(bb);
+    }
+    free(buf);
+    return rc;
+}
+
+static void
+sealed_payloads_round_trip_and_detect_damage(void **state)
+{
+    struct fx *f = *state;
+    uint8_t pk[SEAL_PK_LEN], sk[SEAL_SK_LEN], pk2[SEAL_PK_LEN], sk2[SEAL_SK_LEN];
+    const size_t sizes[] = {0, 1, SEAL_CHUNK - 1, SEAL_CHUNK, SEAL_CHUNK + 1, 3 * SEAL_CHUNK + 5};
+
+    assert_int_equal(seal_keypair(pk, sk, NULL), 0);
+    assert_int_equal(seal_keypair(pk2, sk2, NULL), 0);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        assert_int_equal(seal_round(f, sizes[i], pk, sk, 0), 0);
+        assert_int_equal(seal_round(f, sizes[i], pk, sk, 1), TT_ECORRUPT);
+        assert_int_equal(seal_round(f, sizes[i], pk, sk, 2), TT_ECORRUPT);
+        if (sizes[i] >= SEAL_CHUNK)
+            assert_int_equal(seal_round(f, sizes[i], pk, sk, 3), TT_ECORRUPT);
+    }
+    /* sealed to one portal key, opened with another */
+    {
+        char plain[4200], sealed[4200];
+        int in, out;
+
+        assert_int_equal(seal_round(f, 100, pk, sk, 0), 0);
+        snprintf(plain, sizeof plain, "%s/back", f->dir);
+        snprintf(sealed, sizeof sealed, "%s/sealed", f->dir);
+        in = open(sealed, O_RDONLY);
+        out = open(plain, O_WRONLY | O_TRUNC);
+        assert_int_equal(seal_open_fd(in, out, pk2, sk2, NULL), TT_ESIG);
+        close(in);
+        close(out);
+    }
+}
+
 int
 main(void)
 {
@@ -984,6 +1065,8 @@ main(void)
         cmocka_unit_test_setup_teardown(faults_at_every_step_leave_no_partial_bundle, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(inbox_lists_only_safe_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(sealed_payloads_round_trip_and_detect_damage, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
