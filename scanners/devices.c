@@ -279,6 +279,10 @@ input_devices(struct dev_list *l)
             if (k != NULL && strcmp(k->kind, "scanner") == 0)
                 di->kind = DEVICE_SCANNER;
         }
+        /* Cheap scanners use generic chip ids but say what they are (as Odoo's
+         * IoT box decides); anything else stays a keyboard, never grabbed. */
+        if (strcasestr(name, "barcode") != NULL || strcasestr(name, "scanner") != NULL)
+            di->kind = DEVICE_SCANNER;
         node_state(di, paths[i], "input", O_RDONLY);
     }
     return 0;
