@@ -5,6 +5,7 @@
  * (sent, printed, failed with the printer's reason).
  */
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,44 @@ template_for(struct kiosk_printer *kp, const char *name, struct tt_err *err)
     return t;
 }
 
+struct agg_find {
+    const char *parent;
+    int count;
+};
+
+static int
+agg_event(void *ctx, const struct db_event_row *row)
+{
+    struct agg_find *a = ctx;
+    json_t *ev, *kids;
+    const char *parent;
+
+    if (strcmp(row->type, "AggregationEvent") != 0)
+        return 0;
+    ev = json_loadb(row->json, row->json_len, 0, NULL);
+    parent = json_string_value(json_object_get(ev, "parentID"));
+    kids = json_object_get(ev, "childEPCs");
+    if (parent != NULL && strcmp(parent, a->parent) == 0 && json_is_array(kids))
+        a->count = (int)json_array_size(kids);
+    json_decref(ev);
+    return a->count > 0;
+}
+
+/*
+ * The number of cases on a pallet: its AggregationEvent is recorded right
+ * after the SSCC label, so it is among the next few events.
+ */
+static int
+pallet_count(struct db *db, const struct db_label *l)
+{
+    char parent[64];
+    struct agg_find a = {parent, 0};
+
+    snprintf(parent, sizeof parent, "https://id.gs1.org/00/%s", l->sscc);
+    db_events_after(db, l->event_seq, 64, agg_event, &a, NULL);
+    return a.count;
+}
+
 /* The fields of a stored label: product, lot, place and cooperative around it. */
 static int
 fields_of(struct db *db, const struct db_label *l, struct label_fields *f, struct tt_err *err)
@@ -124,6 +163,10 @@ fields_of(struct db *db, const struct db_label *l, struct label_fields *f, struc
     label_fields_set(f, "sscc", l->sscc, NULL);
     label_fields_set(f, "expiry", l->expiry, NULL);
     label_fields_set(f, "harvest", lot.harvest_from, NULL);
+    if (l->sscc[0] != '\0') {
+        snprintf(w, sizeof w, "%d", pallet_count(db, l));
+        label_fields_set(f, "count", w, NULL);
+    }
     if (l->net_weight_g > 0) {
         snprintf(w, sizeof w, "%lld.%03lld", (long long)(l->net_weight_g / 1000),
                  (long long)(l->net_weight_g % 1000));

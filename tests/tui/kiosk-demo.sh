@@ -80,6 +80,23 @@ keys Enter
 wait_for "Trong ca: 2 tem"
 expect_eq "$(sql "$db" "SELECT count(DISTINCT serial) FROM labels WHERE state='printed'")" 2 "sql '$db' 'SELECT count(DISTINCT seria"
 
+# A pallet of the two items: the simulated scanner reads their labels.
+keys F5
+wait_for "Đóng pallet"
+keys Tab
+wait_for "Số thùng: 1"
+keys Tab
+wait_for "Số thùng: 2"
+keys F2
+wait_for "Đã in tem."
+expect_eq "$(sql "$db" "SELECT count(*) FROM labels WHERE sscc <> '' AND state='printed'")" 1 "SSCC label"
+"$TT_BIN" --db "$db" events --json >"$T/events.json"
+expect_eq "$(grep -c '"AggregationEvent"' "$T/events.json")" 1 "AggregationEvent"
+grep '"AggregationEvent"' "$T/events.json" | grep -q '"packing"'
+expect_eq "$(ls "$T"/out/*.pdf | wc -l)" 3 "PDF files"
+keys Escape
+wait_for "Cân và in tem"
+
 # The daily totals screen draws its chart.
 keys F7
 wait_for "Tổng kết theo ngày"
