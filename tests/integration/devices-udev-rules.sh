@@ -38,6 +38,26 @@ for id in 1a86:7523 067b:2303 10c4:ea60 0403:6001; do
     grep -q "SUBSYSTEM==\"tty\", ATTRS{idVendor}==\"${id%:*}\", ATTRS{idProduct}==\"${id#*:}\"" \
         "$tmp/rules" || { echo "no rule for cable $id"; exit 1; }
 done
+# `tramtem devices` run by a user who may not open a scale cable (umockdev
+# testbed, the port's node 0600 root): state no-access and the exact rule,
+# whose every clause is also in the shipped file's line for that cable.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && command -v umockdev-run >/dev/null; then
+    umockdev-run -d "$TT_TOP/tests/data/devices/ch340-tty.umockdev" -- bash -c '
+        chmod 755 "$UMOCKDEV_DIR"; chmod -R a+rwX "$UMOCKDEV_DIR/ioctl"
+        chmod 0600 "$(readlink "$UMOCKDEV_DIR/dev/ttyUSB0")"
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$0" --lang en devices --json' \
+        "$TT_BIN" >"$tmp/denied.json"
+    cat "$tmp/denied.json"
+    grep -q '"kind":"serial-port","state":"no-access","spec":"serial:/dev/ttyUSB0","name":"CH340 USB-serial cable"' "$tmp/denied.json"
+    rule=$(sed -n 's/.*"udev_rule":"\(.*\)"}$/\1/p' "$tmp/denied.json" | sed 's/\\"/"/g')
+    [ -n "$rule" ]
+    line=$(grep 'ATTRS{idVendor}=="1a86", ATTRS{idProduct}=="7523"' "$rules")
+    IFS=, read -ra clauses <<<"$rule"
+    for c in "${clauses[@]}"; do
+        c=${c# }
+        case $line in *"$c"*) ;; *) echo "rule clause '$c' is not in the shipped rule"; exit 1 ;; esac
+    done
+fi
 # udev itself accepts the file, where this udevadm can check it
 if udevadm verify --help >/dev/null 2>&1; then
     udevadm verify "$rules"
