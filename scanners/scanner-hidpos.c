@@ -52,7 +52,7 @@ hids_read(struct scanner *sc, struct scan *out, int timeout_ms, struct tt_err *e
         rc = hidpos_scan_feed(&hs->asm_, buf, (size_t)n, err);
         if (rc < 0)
             return rc;
-        if (rc == 1) {
+        if (rc == 1 && hs->asm_.scan.len > 0) { /* idle reports carry no data */
             *out = hs->asm_.scan;
             return 0;
         }
