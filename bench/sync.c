@@ -107,15 +107,20 @@ do_export(void *arg)
     struct db *db = NULL;
     struct sync_export_result r;
     struct tt_err e = {0};
+    double t0 = now_s(), t1 = 0;
     int rc = db_open(j->db_path, 0, &db, &e);
 
-    if (rc == 0)
+    /* db_open runs PRAGMA quick_check over the whole file: timed apart. */
+    if (rc == 0) {
+        t1 = now_s();
         rc = sync_make_bundles(db, &j->p, -1, &r, &e);
+    }
     if (rc != 0)
         fprintf(stderr, "export: %s\n", e.msg);
     else
-        printf("  bundles %" PRIu64 "-%" PRIu64 ", %" PRIu64 " events\n", r.first_new_bundle,
-               r.last_new_bundle, r.new_events);
+        printf("  bundles %" PRIu64 "-%" PRIu64 ", %" PRIu64 " events; opening the store (its "
+               "quick_check) %.2f s, making the bundle %.2f s\n",
+               r.first_new_bundle, r.last_new_bundle, r.new_events, t1 - t0, now_s() - t1);
     fflush(stdout);
     db_close(db);
     return rc;
