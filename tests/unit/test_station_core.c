@@ -587,6 +587,124 @@ printer_failure_is_told_and_kept(void **state)
     t_free(t);
 }
 
+static void
+device(struct t *t, enum core_device d, enum core_dev_state s)
+{
+    struct core_event ev = {.kind = CORE_EV_DEVICE, .now_ms = t->now};
+
+    ev.u.device.dev = d;
+    ev.u.device.state = s;
+    core_handle(t->core, &ev);
+}
+
+static void
+tick(struct t *t, int64_t ms)
+{
+    struct core_event ev = {.kind = CORE_EV_TICK};
+
+    t->now += ms;
+    ev.now_ms = t->now;
+    core_handle(t->core, &ev);
+}
+
+static void
+devices_are_told_in_words(void **state)
+{
+    struct t *t = t_new();
+
+    (void)state;
+    sign_in(t, 0, "1234");
+    open_lot(t);
+    device(t, CORE_DEV_SCALE, CORE_DEV_GONE);
+    assert_int_equal(V(t)->msg, CORE_MSG_SCALE_GONE);
+    assert_int_equal(V(t)->level, CORE_LVL_ERROR);
+    assert_int_equal(V(t)->wstate, CORE_W_NONE);
+    key(t, CORE_KEY_F2);
+    assert_int_equal(V(t)->msg, CORE_MSG_NOT_STABLE);
+    weigh(t, CORE_W_STABLE, 0); /* it is back */
+    assert_int_equal(V(t)->dev[CORE_DEV_SCALE], CORE_DEV_OK);
+    device(t, CORE_DEV_SCANNER, CORE_DEV_GONE);
+    assert_int_equal(V(t)->msg, CORE_MSG_SCANNER_GONE);
+    device(t, CORE_DEV_PRINTER, CORE_DEV_STOPPED);
+    assert_int_equal(V(t)->msg, CORE_MSG_PRINTER_STOPPED);
+    device(t, CORE_DEV_PRINTER, CORE_DEV_OK);
+    assert_int_equal(V(t)->msg, CORE_MSG_NONE); /* the error is over */
+    weigh(t, CORE_W_OVER, 0);
+    assert_int_equal(V(t)->msg, CORE_MSG_SCALE_OVER);
+    weigh(t, CORE_W_FAULT, 0);
+    assert_int_equal(V(t)->msg, CORE_MSG_SCALE_FAULT);
+    /* A printer that never answers is noticed. */
+    t->answer_jobs = 0;
+    place(t, 1000000);
+    key(t, CORE_KEY_F2);
+    assert_int_equal(V(t)->msg, CORE_MSG_QUEUED);
+    tick(t, 5000);
+    assert_int_equal(V(t)->msg, CORE_MSG_QUEUED);
+    tick(t, 20000);
+    assert_int_equal(V(t)->msg, CORE_MSG_PRINTER_SLOW);
+    /* Good news fades, warnings stay. */
+    weigh(t, CORE_W_STABLE, 0);
+    tick(t, 60000);
+    assert_int_equal(V(t)->msg, CORE_MSG_PRINTER_SLOW);
+    t_free(t);
+}
+
+static void
+lots_typed_closed_and_roles(void **state)
+{
+    struct t *t = t_new();
+    struct db_lot lot;
+
+    (void)state;
+    sign_in(t, 1, "2468"); /* an operator */
+    key(t, CORE_KEY_ENTER);
+    assert_int_equal(V(t)->screen, CORE_SCR_LOT);
+    type(t, "LV-01");
+    key(t, CORE_KEY_TAB);
+    for (int i = 0; i < 10; i++)
+        key(t, CORE_KEY_BACKSPACE);
+    type(t, "2026-02-30"); /* no such day */
+    key(t, CORE_KEY_ENTER);
+    assert_int_equal(V(t)->screen, CORE_SCR_LOT);
+    assert_int_equal(V(t)->msg, CORE_MSG_LOT_BAD);
+    for (int i = 0; i < 2; i++)
+        key(t, CORE_KEY_BACKSPACE);
+    type(t, "20");
+    key(t, CORE_KEY_ENTER);
+    assert_int_equal(V(t)->screen, CORE_SCR_WEIGH);
+    assert_string_equal(V(t)->lot_code, "LV-01");
+    OK(db_lot_get(t->db, V(t)->lot_id, &lot, NULL));
+    assert_string_equal(lot.harvest_from, "2026-02-20");
+    /* The same code again is refused; the open lot is listed instead. */
+    key(t, CORE_KEY_ESC);
+    key(t, CORE_KEY_ENTER);
+    assert_int_equal(V(t)->n_items, 2);
+    assert_string_equal(V(t)->items[1].text, "LV-01");
+    type(t, "LV-01");
+    key(t, CORE_KEY_ENTER);
+    assert_int_equal(V(t)->msg, CORE_MSG_LOT_BAD);
+    key(t, CORE_KEY_DOWN);
+    key(t, CORE_KEY_ENTER);
+    assert_int_equal(V(t)->screen, CORE_SCR_WEIGH);
+    /* An operator may not close it; a manager may. */
+    key(t, CORE_KEY_F8);
+    assert_int_equal(V(t)->msg, CORE_MSG_NOT_ALLOWED);
+    key(t, CORE_KEY_F9);
+    sign_in(t, 0, "1234");
+    assert_int_equal(V(t)->screen, CORE_SCR_WEIGH); /* back on the lot in use */
+    key(t, CORE_KEY_F8);
+    assert_int_equal(V(t)->screen, CORE_SCR_CONFIRM);
+    key(t, CORE_KEY_ESC);
+    assert_int_equal(V(t)->screen, CORE_SCR_WEIGH);
+    key(t, CORE_KEY_F8);
+    key(t, CORE_KEY_ENTER);
+    assert_int_equal(V(t)->msg, CORE_MSG_LOT_CLOSED);
+    assert_int_equal(V(t)->screen, CORE_SCR_PRODUCT);
+    OK(db_lot_get(t->db, lot.id, &lot, NULL));
+    assert_int_equal(lot.closed, 1);
+    t_free(t);
+}
+
 int
 main(void)
 {
@@ -599,6 +717,8 @@ main(void)
         cmocka_unit_test(wrong_pin_and_sign_out),
         cmocka_unit_test(receiving_explains_and_records),
         cmocka_unit_test(printer_failure_is_told_and_kept),
+        cmocka_unit_test(devices_are_told_in_words),
+        cmocka_unit_test(lots_typed_closed_and_roles),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
