@@ -20,30 +20,41 @@ connect_cups(void)
     return httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1, 5000, NULL);
 }
 
-/* printer-state-reasons keywords to flags (RFC 8011 §5.4.12, PWG 5100.9). */
+/* printer-state-reasons keywords to flags (RFC 8011 §5.4.12, PWG 5100.9); suffixes ignored. */
+unsigned
+printer_reasons_parse(const char *const *kw, size_t n)
+{
+    static const struct {
+        const char *prefix;
+        unsigned flag;
+    } map[] = {
+        {"offline", PRINTER_R_OFFLINE},         {"connecting-to-device", PRINTER_R_OFFLINE},
+        {"timed-out", PRINTER_R_OFFLINE},       {"shutdown", PRINTER_R_OFFLINE},
+        {"media-empty", PRINTER_R_MEDIA_EMPTY}, {"media-needed", PRINTER_R_MEDIA_EMPTY},
+        {"media-jam", PRINTER_R_JAM},           {"door-open", PRINTER_R_DOOR_OPEN},
+        {"cover-open", PRINTER_R_DOOR_OPEN},    {"paused", PRINTER_R_STOPPED},
+    };
+    unsigned r = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (kw[i] == NULL)
+            continue;
+        for (size_t j = 0; j < sizeof map / sizeof map[0]; j++)
+            if (strncmp(kw[i], map[j].prefix, strlen(map[j].prefix)) == 0)
+                r |= map[j].flag;
+    }
+    return r;
+}
+
 static unsigned
 reasons_of(ipp_attribute_t *attr)
 {
-    unsigned r = 0;
+    const char *kw[32];
+    size_t n = 0;
 
-    for (int i = 0; attr != NULL && i < ippGetCount(attr); i++) {
-        const char *k = ippGetString(attr, i, NULL);
-
-        if (k == NULL)
-            continue;
-        if (strncmp(k, "offline", 7) == 0 || strncmp(k, "connecting-to-device", 20) == 0 ||
-            strncmp(k, "timed-out", 9) == 0 || strncmp(k, "shutdown", 8) == 0)
-            r |= PRINTER_R_OFFLINE;
-        else if (strncmp(k, "media-empty", 11) == 0 || strncmp(k, "media-needed", 12) == 0)
-            r |= PRINTER_R_MEDIA_EMPTY;
-        else if (strncmp(k, "media-jam", 9) == 0)
-            r |= PRINTER_R_JAM;
-        else if (strncmp(k, "door-open", 9) == 0 || strncmp(k, "cover-open", 10) == 0)
-            r |= PRINTER_R_DOOR_OPEN;
-        else if (strncmp(k, "paused", 6) == 0)
-            r |= PRINTER_R_STOPPED;
-    }
-    return r;
+    for (int i = 0; attr != NULL && i < ippGetCount(attr) && n < 32; i++)
+        kw[n++] = ippGetString(attr, i, NULL);
+    return printer_reasons_parse(kw, n);
 }
 
 static void

@@ -115,6 +115,12 @@ int printer_list(int (*cb)(void *ctx, const struct printer_info *p), void *ctx, 
 /* One queue (NULL: the default). TT_ENOTFOUND when there is no such queue. */
 int printer_get(const char *name, struct printer_info *out, struct tt_err *err);
 
+/*
+ * printer-state-reasons keywords ("media-empty-error", "offline-report" ...)
+ * to enum printer_reason flags; NULL entries are skipped.
+ */
+unsigned printer_reasons_parse(const char *const *kw, size_t n);
+
 /* The document format to send to a queue: raw ZPL for Zebra queues, else PDF. */
 enum label_format printer_format_for(const struct printer_info *p);
 

@@ -6,6 +6,7 @@
 #      100 x 50 mm PDF whose barcodes decode; the row goes queued -> printed;
 #   2. printer stopped: the job stays queued, the row says `sent`, the
 #      operator is told; once the printer is enabled the same job prints;
+#      the same for a held job, released with lp -H resume;
 #   3. printer removed while printing: the row becomes `failed`, and a
 #      reprint with --label keeps the serial;
 #   4. raw ZPL to a socket:// queue: the bytes that arrive are exactly the
@@ -48,7 +49,7 @@ pdfinfo "$doc" | grep -q 'Page size: *283.4[0-9]* x 141.7[0-9]* pts'
 pdftoppm -r 203 -mono -singlefile "$doc" "$tmp/job1"
 serial=$(q "select serial from labels where id=$id")
 zbarimg -q --nodbus --raw -Sdisable -Scode128.enable "$tmp/job1.pbm" | grep -q '^0199528930000012'
-dmtxread -n -G 29 "$tmp/job1.pbm" | tr '\035' '|' | grep -q "3103001250.*|21$serial\$"
+dmtxread -n -N 1 -G 29 -x 600 -y 250 "$tmp/job1.pbm" | tr '\035' '|' | grep -q "3103001250.*|21$serial\$"
 
 # 2. printer stopped: job queued, row `sent`, operator told (exit 69).
 cupsdisable lab
@@ -67,20 +68,40 @@ cupsenable lab
 for _ in $(seq 100); do [ "$(ls "$CUPS_RIG_SPOOL" | wc -l)" -gt "$n_before" ] && break; sleep 0.1; done
 [ "$(ls "$CUPS_RIG_SPOOL" | wc -l)" -gt "$n_before" ] || { echo "the queued job never printed"; exit 1; }
 
-# 3. printer removed mid-job: without waitjob=false the ipp backend waits for
-#    ippeveprinter's simulated printing, so the job is still processing.
+# 2b. a held job: the operator is told, the row says `sent`; releasing it prints it.
+lpadmin -p lab -o job-hold-until-default=indefinite
+set +e
+id5=$("$T" --lang en --db "$db" print --lot "$lot" --weight 4 --template case-100x50 \
+    --printer lab 2>"$tmp/p6.err")
+rc=$?
+set -e
+[ $rc -eq 69 ] && grep -q 'held' "$tmp/p6.err" || { echo "held: exit $rc"; cat "$tmp/p6.err"; exit 1; }
+[ "$(q "select state from labels where id=$id5")" = sent ]
+job5=$(q "select job_id from labels where id=$id5")
+lpadmin -p lab -o job-hold-until-default=no-hold
+n_before=$(ls "$CUPS_RIG_SPOOL" | wc -l)
+lp -i "${job5#lab-}" -H resume
+for _ in $(seq 100); do [ "$(ls "$CUPS_RIG_SPOOL" | wc -l)" -gt "$n_before" ] && break; sleep 0.1; done
+[ "$(ls "$CUPS_RIG_SPOOL" | wc -l)" -gt "$n_before" ] || { echo "the released job never printed"; exit 1; }
+"$T" --lang en printer test lab 2>"$tmp/p7.err" || { cat "$tmp/p7.err"; exit 1; }
+grep -q 'Printed' "$tmp/p7.err"
+
+# 3. printer removed mid-job: the ippeveprinter is held busy and, without
+#    waitjob=false, the ipp backend waits for it: the job is processing.
 lpadmin -p slow -E -v "$CUPS_RIG_IPP" -m everywhere
+cups_rig_hold
 "$T" --lang en --db "$db" print --lot "$lot" --weight 3 --template case-100x50 \
     --printer slow --wait 60 >"$tmp/id3" 2>"$tmp/p3.err" &
 bgpid=$!
-for _ in $(seq 100); do lpstat -o slow 2>/dev/null | grep -q '^slow-' && break; sleep 0.1; done
-sleep 0.5
+for _ in $(seq 100); do lpstat -p slow 2>/dev/null | grep -q 'now printing slow-' && break; sleep 0.1; done
+lpstat -p slow | grep -q 'now printing slow-' || { echo "the job never started printing"; exit 1; }
 lpadmin -x slow
 set +e
 wait "$bgpid"
 rc=$?
 set -e
 bgpid=
+cups_rig_release
 id3=$(cat "$tmp/id3")
 [ $rc -ne 0 ] || { echo "removed printer: print succeeded?"; cat "$tmp/p3.err"; exit 1; }
 grep -qE 'cancelled|disappeared' "$tmp/p3.err" || { cat "$tmp/p3.err"; exit 1; }
@@ -90,7 +111,7 @@ serial3=$(q "select serial from labels where id=$id3")
     { cat "$tmp/p4.err"; exit 1; }
 [ "$(q "select state from labels where id=$id3")" = printed ]
 [ "$(q "select serial from labels where id=$id3")" = "$serial3" ]
-[ "$(q "select count(*) from labels")" -eq 3 ] # the reprint made no new label
+[ "$(q "select count(*) from labels")" -eq 4 ] # the reprint made no new label
 
 # 4. raw ZPL: what arrives at the socket is byte for byte what tramtem made.
 zout=$(cups_rig_raw_queue zebra)

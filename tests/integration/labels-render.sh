@@ -40,7 +40,7 @@ for c in "${cases[@]}"; do
 done
 
 # The case label's GS1 DataMatrix carries everything (dmtxread shows FNC1 as GS with -G 29).
-dm=$(dmtxread -n -G 29 "$tmp/case-100x50.png" | tr '\035' '|')
+dm=$(dmtxread -n -N 1 -G 29 -x 600 -y 250 "$tmp/case-100x50.png" | tr '\035' '|')
 [ "$dm" = "|019950600013435531030012501326112510AB/7|2117" ] || { echo "DataMatrix: '$dm'"; exit 1; }
 
 # PDF: 100 x 50 mm page, Noto Sans embedded, barcode readable once rasterised at 203 dpi.

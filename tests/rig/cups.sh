@@ -18,6 +18,8 @@
 #                              (device URI with waitjob=false: jobs complete fast)
 #   cups_rig_raw_queue NAME    a Zebra ZPL driver queue to a socat listener;
 #                              prints the file that collects the received bytes
+#   cups_rig_hold / cups_rig_release   the ippeveprinter stays busy printing its
+#                              current job until released (for mid-job tests)
 #   cups_rig_stop              stops everything, removes the folder
 # Standalone:  tests/rig/cups.sh start     prints "export ..." lines for eval
 #              tests/rig/cups.sh stop DIR  stops the rig of that folder
@@ -144,8 +146,16 @@ ATTR keyword media-supported custom_100x50mm_100x50mm,custom_58x40mm_58x40mm,cus
 ATTR keyword media-default custom_100x50mm_100x50mm
 ATTR keyword media-ready custom_100x50mm_100x50mm
 EOF
+    # The "print command": done at once (no simulated 10-20 s of printing, which
+    # would hold every later job), or busy while the test holds it (cups_rig_hold).
+    cat >"$d/etc/print-cmd" <<EOF
+#!/bin/sh
+while [ -e "$d/etc/hold" ]; do sleep 0.1; done
+exit 0
+EOF
+    chmod 755 "$d/etc/print-cmd"
     setsid ippeveprinter -k -d "$d/ippspool" -p "$iport" -n localhost -a "$d/etc/ippeve.conf" \
-        "TestLabel" >"$d/log/ippeve.out" 2>&1 </dev/null &
+        -c "$d/etc/print-cmd" "TestLabel" >"$d/log/ippeve.out" 2>&1 </dev/null &
     echo $! >"$d/run/ippeve.pid"
     export CUPS_RIG_IPP="ipp://localhost:$iport/ipp/print"
     export CUPS_RIG_SPOOL="$d/ippspool"
@@ -170,6 +180,10 @@ EOF
 cups_rig_queue() {
     lpadmin -p "$1" -E -v "$CUPS_RIG_IPP?waitjob=false" -m everywhere
 }
+
+# While held, the ippeveprinter keeps "printing" the job it has (state processing).
+cups_rig_hold() { : >"$CUPS_RIG_DIR/etc/hold"; }
+cups_rig_release() { rm -f "$CUPS_RIG_DIR/etc/hold"; }
 
 cups_rig_raw_queue() {
     local port out

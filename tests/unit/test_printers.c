@@ -514,6 +514,23 @@ cups_unreachable_fails_fast(void **state)
     unsetenv("CUPS_SERVER");
 }
 
+static void
+printer_reasons_words(void **state)
+{
+    static const char *const kw[] = {"media-empty-error", "offline-report", NULL, "none",
+                                     "cover-open-warning"};
+    static const char *const k2[] = {"paused", "media-jam-error", "connecting-to-device"};
+    static const char *const k3[] = {"none", "toner-low-report", "media-low-warning"};
+
+    (void)state;
+    assert_int_equal(printer_reasons_parse(kw, 5),
+                     PRINTER_R_MEDIA_EMPTY | PRINTER_R_OFFLINE | PRINTER_R_DOOR_OPEN);
+    assert_int_equal(printer_reasons_parse(k2, 3),
+                     PRINTER_R_STOPPED | PRINTER_R_JAM | PRINTER_R_OFFLINE);
+    assert_int_equal(printer_reasons_parse(k3, 3), 0); /* warnings that need no action */
+    assert_int_equal(printer_reasons_parse(NULL, 0), 0);
+}
+
 int
 main(void)
 {
@@ -532,6 +549,7 @@ main(void)
         cmocka_unit_test(doc_many_pages_and_png_once),
         cmocka_unit_test(file_printer_writes_each_job),
         cmocka_unit_test(cups_unreachable_fails_fast),
+        cmocka_unit_test(printer_reasons_words),
     };
 
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
