@@ -441,6 +441,23 @@ parse_aim(const char *data, size_t len, struct gs1_msg *msg, size_t *vpos, struc
                     "symbology identifier '%.3s' does not carry GS1 data", data);
 }
 
+/*
+ * A wedge scanner without AIM identifiers sends an EAN-13, UPC-A, EAN-8 or
+ * ITF-14 as bare digits. Those with a valid check digit are read as a GTIN
+ * (doc/gs1-decisions.md: the few element strings of 8-14 digits that are
+ * also valid messages, such as (90)…, lose to the far commoner GTIN).
+ */
+static int
+is_bare_gtin(const char *s, size_t len)
+{
+    int cd;
+
+    if (len != 8 && len != 12 && len != 13 && len != 14)
+        return 0;
+    cd = gs1_check_digit(s, len - 1);
+    return cd >= 0 && cd == s[len - 1] - '0';
+}
+
 static int
 is_dl_scheme(const char *s, size_t len)
 {
@@ -474,6 +491,9 @@ gs1_parse(const char *data, size_t len, struct gs1_msg *out, struct tt_err *err)
     } else if (is_dl_scheme(data, len)) {
         out->form = GS1_FORM_DL;
         rc = gs1_dl_parse(data, len, 0, out, vpos, err);
+    } else if (is_bare_gtin(data, len)) {
+        out->form = GS1_FORM_RAW;
+        rc = parse_gtin_only(data, len, 0, out, vpos, len, err);
     } else if (data[0] == GS || (data[0] >= '0' && data[0] <= '9')) {
         out->form = GS1_FORM_RAW;
         rc = parse_raw(data, len, 0, out, vpos, err);

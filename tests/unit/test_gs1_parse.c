@@ -147,6 +147,18 @@ raw_scan_data(void **state)
     assert_int_equal(parse("]E402345680", &m, &e), 0);
     assert_string_equal(gs1_msg_get(&m, "01"), "00000002345680");
     assert_int_equal(parse("]I1" GTIN, &m, &e), 0);
+    /* bare EAN/UPC/ITF-14 digits from a scanner without AIM identifiers */
+    assert_int_equal(parse("8931234567897", &m, &e), 0);
+    assert_string_equal(gs1_msg_get(&m, "01"), "08931234567897");
+    assert_string_equal(m.aim, "");
+    assert_int_equal(parse("416000336108", &m, &e), 0);
+    assert_string_equal(gs1_msg_get(&m, "01"), "00416000336108");
+    assert_int_equal(parse("02345680", &m, &e), 0);
+    assert_int_equal(parse(GTIN, &m, &e), 0);
+    assert_int_equal(m.n, 1);
+    /* a wrong check digit is not taken for a GTIN: (90) followed by 11 digits */
+    assert_int_equal(parse("9012345678901", &m, &e), 0);
+    assert_string_equal(gs1_msg_get(&m, "90"), "12345678901");
     assert_int_equal(parse("]Q1https://id.gs1.org/01/" GTIN, &m, &e), 0);
     assert_int_equal(m.form, GS1_FORM_DL);
     assert_string_equal(gs1_symbology_name("]C1"), "GS1-128");
