@@ -232,22 +232,25 @@ cli_export(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 struct verify_ctx {
-    FILE *epcis;
-    int first;
+    struct bundle_epcis doc;
+    int writing;
 };
 
 static int
 on_event(void *vctx, uint64_t seq, const char *json, size_t len, struct tt_err *err)
 {
     struct verify_ctx *v = vctx;
-    int rc;
 
     (void)seq;
-    if (v->epcis == NULL)
-        return 0;
-    rc = bundle_epcis_event(v->epcis, v->first, json, len, err);
-    v->first = 0;
-    return rc;
+    return v->writing ? bundle_epcis_event(&v->doc, json, len, err) : 0;
+}
+
+static int
+on_masterdata(void *vctx, const char *json, size_t len, struct tt_err *err)
+{
+    struct verify_ctx *v = vctx;
+
+    return v->writing ? bundle_epcis_masterdata(&v->doc, json, len, err) : 0;
 }
 
 /* Words for each problem a bundle can have. */
@@ -350,41 +353,33 @@ static int
 verify_run(const char *file, const struct sig_pubkey *pub, const char *epcis_out, int json,
            const char *revoked_kid)
 {
-    struct verify_ctx v = {.epcis = NULL, .first = 1};
+    struct verify_ctx v = {.writing = 0};
     struct bundle_expect ex = {0};
     struct bundle_info bi;
     struct tt_err e;
-    char tmp[4200];
     const char *base = strrchr(file, '/');
+    FILE *out;
     int rc;
 
     tt_err_clear(&e);
     memset(&bi, 0, sizeof bi);
     ex.file_name = base != NULL ? base + 1 : file;
-    if (epcis_out != NULL) {
-        snprintf(tmp, sizeof tmp, "%s.tmp", epcis_out);
-        if ((v.epcis = fopen(tmp, "we")) == NULL)
-            return cli_fail(TT_EIO, _("Cannot write %s."), epcis_out);
-    }
     if (revoked_kid != NULL)
         rc = tt_err_setd(&e, TT_ESIG, BUNDLE_P_KEY, "verify", "key %s was revoked by the portal",
                          revoked_kid);
     else
-        rc = bundle_verify_file(file, NULL, pub, &ex, on_event, NULL, &v, &bi, &e);
-    /* The document is written only for a perfect bundle (its header comes first). */
-    if (v.epcis != NULL) {
-        fclose(v.epcis);
-        v.epcis = NULL;
-        if (rc == 0 && (v.epcis = fopen(epcis_out, "we")) != NULL) {
-            v.first = 1;
-            rc = bundle_epcis_begin(v.epcis, bi.header.created, &e);
-            if (rc == 0)
-                rc = bundle_verify_file(file, NULL, pub, &ex, on_event, NULL, &v, &bi, &e);
-            if (rc == 0)
-                rc = bundle_epcis_end(v.epcis, &e);
-            fclose(v.epcis);
-        }
-        unlink(tmp);
+        rc = bundle_verify_file(file, NULL, pub, &ex, on_event, on_masterdata, &v, &bi, &e);
+    /* The document is written only for a perfect bundle, in a second pass. */
+    if (rc == 0 && epcis_out != NULL) {
+        if ((out = fopen(epcis_out, "we")) == NULL)
+            return cli_fail(TT_EIO, _("Cannot write %s."), epcis_out);
+        v.writing = 1;
+        rc = bundle_epcis_begin(&v.doc, out, bi.header.created, &e);
+        if (rc == 0)
+            rc = bundle_verify_file(file, NULL, pub, &ex, on_event, on_masterdata, &v, &bi, &e);
+        if (rc == 0)
+            rc = bundle_epcis_end(&v.doc, &e);
+        fclose(out);
         if (rc != 0)
             unlink(epcis_out);
     }

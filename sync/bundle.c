@@ -813,30 +813,63 @@ bundle_problem_name(int problem)
 
 /* --- EPCIS document ------------------------------------------------------- */
 
-int
-bundle_epcis_begin(FILE *out, const char *created, struct tt_err *err)
+static int
+epcis_io(struct tt_err *err)
 {
+    return tt_err_set(err, TT_EIO, "bundle_epcis", "cannot write the EPCIS document");
+}
+
+int
+bundle_epcis_begin(struct bundle_epcis *d, FILE *out, const char *created, struct tt_err *err)
+{
+    d->out = out;
+    d->n_md = d->n_ev = 0;
     if (fprintf(out,
                 "{\"@context\":[\"https://ref.gs1.org/standards/epcis/epcis-context.jsonld\"],"
-                "\"type\":\"EPCISDocument\",\"schemaVersion\":\"2.0\",\"creationDate\":\"%s\","
-                "\"epcisBody\":{\"eventList\":[\n",
+                "\"type\":\"EPCISDocument\",\"schemaVersion\":\"2.0\",\"creationDate\":\"%s\"",
                 created) < 0)
-        return tt_err_set(err, TT_EIO, "bundle_epcis", "cannot write the EPCIS document");
+        return epcis_io(err);
     return 0;
 }
 
 int
-bundle_epcis_event(FILE *out, int first, const char *json, size_t len, struct tt_err *err)
+bundle_epcis_masterdata(struct bundle_epcis *d, const char *json, size_t len, struct tt_err *err)
 {
-    if ((!first && fputs(",\n", out) < 0) || fwrite(json, 1, len, out) != len)
-        return tt_err_set(err, TT_EIO, "bundle_epcis", "cannot write the EPCIS document");
+    const char *pre =
+        d->n_md == 0 ? ",\n\"epcisHeader\":{\"epcisMasterData\":{\"vocabularyList\":[\n" : ",\n";
+
+    if (d->n_ev > 0)
+        return tt_err_set(err, TT_EINVAL, "bundle_epcis", "master data after the events");
+    if (fputs(pre, d->out) < 0 || fwrite(json, 1, len, d->out) != len)
+        return epcis_io(err);
+    d->n_md++;
+    return 0;
+}
+
+/* Closes the header (if any) and opens the event list, once. */
+static int
+epcis_open_body(struct bundle_epcis *d)
+{
+    if (d->n_md > 0 && fputs("\n]}}", d->out) < 0)
+        return -1;
+    return fputs(",\n\"epcisBody\":{\"eventList\":[\n", d->out) < 0 ? -1 : 0;
+}
+
+int
+bundle_epcis_event(struct bundle_epcis *d, const char *json, size_t len, struct tt_err *err)
+{
+    if ((d->n_ev == 0 ? epcis_open_body(d) : (fputs(",\n", d->out) < 0 ? -1 : 0)) != 0 ||
+        fwrite(json, 1, len, d->out) != len)
+        return epcis_io(err);
+    d->n_ev++;
     return 0;
 }
 
 int
-bundle_epcis_end(FILE *out, struct tt_err *err)
+bundle_epcis_end(struct bundle_epcis *d, struct tt_err *err)
 {
-    if (fputs("\n]}}\n", out) < 0 || fflush(out) != 0 || ferror(out))
-        return tt_err_set(err, TT_EIO, "bundle_epcis", "cannot write the EPCIS document");
+    if ((d->n_ev == 0 && epcis_open_body(d) != 0) || fputs("\n]}}\n", d->out) < 0 ||
+        fflush(d->out) != 0 || ferror(d->out))
+        return epcis_io(err);
     return 0;
 }

@@ -11,7 +11,8 @@
  *    "bundle_seq":42,"prev_b2":"<64 hex>","first_event_seq":1001,
  *    "last_event_seq":1500,"event_count":500,"created_claimed":"<ISO 8601 ±hh:mm>",
  *    "clock_trusted":true,"last_receipt_seq_seen":7,"master_data_version":3}
- *   {"masterdata":<EPCIS vocabulary object>}           (zero or more, before events)
+ *   {"masterdata":<EPCIS vocabulary object>}           (zero or more, before events;
+ *                                                       the station's products)
  *   {"seq":1001,"event":<one complete EPCIS 2.0 event object>}   (event_count lines)
  *   {"tramtem":"trailer","event_count":500,"last_event_seq":1500}
  *
@@ -183,13 +184,23 @@ const char *bundle_problem_name(int problem);
 
 /* --- EPCIS document ------------------------------------------------------- */
 
-/* Starts an EPCISDocument (EPCIS 2.0 JSON-LD) on `out`, created at `created`. */
-int bundle_epcis_begin(FILE *out, const char *created, struct tt_err *err);
+/*
+ * Writes a bundle's content as one EPCIS 2.0 JSON-LD EPCISDocument: master
+ * data lines go to epcisHeader.epcisMasterData.vocabularyList, events to
+ * epcisBody.eventList, in the order given (master data first).
+ */
+struct bundle_epcis {
+    FILE *out;     /* borrowed */
+    uint64_t n_md; /* vocabularies written */
+    uint64_t n_ev; /* events written */
+};
 
-/* Adds one event object (a comma is written between events). */
-int bundle_epcis_event(FILE *out, int first, const char *json, size_t len, struct tt_err *err);
+int bundle_epcis_begin(struct bundle_epcis *d, FILE *out, const char *created, struct tt_err *err);
+int bundle_epcis_masterdata(struct bundle_epcis *d, const char *json, size_t len,
+                            struct tt_err *err);
+int bundle_epcis_event(struct bundle_epcis *d, const char *json, size_t len, struct tt_err *err);
 
 /* Ends the document; checks the stream for write errors. */
-int bundle_epcis_end(FILE *out, struct tt_err *err);
+int bundle_epcis_end(struct bundle_epcis *d, struct tt_err *err);
 
 #endif

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,31 @@ count_event(void *ctx, const struct db_event_row *row)
     return 0;
 }
 
+/*
+ * The station's products as EPCIS master data, one vocabulary a line, so the
+ * portal can name the GTINs the events refer to (CBV descriptionShort).
+ */
+static int
+walk_product(void *ctx, const struct db_product *p)
+{
+    struct walk *wk = ctx;
+    char id[64], *text;
+    json_t *v;
+    int rc;
+
+    snprintf(id, sizeof id, "https://id.gs1.org/01/%s", p->gtin);
+    v = json_pack("{s:s,s:[{s:s,s:[{s:s,s:s}]}]}", "type", "urn:epcglobal:epcis:vtype:EPCClass",
+                  "vocabularyElementList", "id", id, "attributes", "id",
+                  "urn:epcglobal:cbv:mda#descriptionShort", "attribute", p->name_vi);
+    text = v != NULL ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(v);
+    if (text == NULL)
+        return tt_err_set(wk->err, TT_ENOMEM, "sync", "no memory for master data");
+    rc = bundle_writer_masterdata(wk->w, text, strlen(text), wk->err);
+    free(text);
+    return rc;
+}
+
 /* Writes one payload to `fd` for the header's events; TT_EINVAL when the store differs. */
 static int
 write_payload(struct db *db, int fd, const struct bundle_header *h, struct bundle_info *out,
@@ -184,8 +210,10 @@ write_payload(struct db *db, int fd, const struct bundle_header *h, struct bundl
 
     if ((rc = bundle_writer_new(fd, h, &wk.w, err)) != 0)
         return rc;
-    rc = db_events_after(db, (int64_t)h->first_event_seq - 1, (int64_t)h->event_count, walk_event,
-                         &wk, err);
+    rc = db_product_list(db, walk_product, &wk, err);
+    if (rc == 0)
+        rc = db_events_after(db, (int64_t)h->first_event_seq - 1, (int64_t)h->event_count,
+                             walk_event, &wk, err);
     if (rc == 0)
         rc = bundle_writer_finish(wk.w, out->hash512, out->b2_256, &out->payload_bytes, err);
     bundle_writer_free(wk.w);

@@ -36,11 +36,14 @@ minisign -Vm "$b" -p station.pub | tee minisign.txt
 grep -q 'tramtem-bundle/1 st=st-demo0001' minisign.txt
 minisign -V -H -m "$b" -p station.pub -q
 
-# payload layout: header, one event per line, trailer
+# payload layout: header, the products as master data, one event per line, trailer
 zcat "$b" >payload.ndjson
-[ "$(wc -l <payload.ndjson)" = 5 ]
+nprod=$(tt product list | wc -l)
+[ "$(wc -l <payload.ndjson)" = $((1 + nprod + 3 + 1)) ]
 head -1 payload.ndjson | jq -e '.tramtem == "bundle" and .station == "st-demo0001" and .event_count == 3'
-sed -n 2,4p payload.ndjson | jq -e '.event.type == "ObjectEvent" and (.event.eventID | startswith("ni:///sha-256;"))' >/dev/null
+[ "$(jq -c 'select(.masterdata) | .masterdata.vocabularyElementList[0].id' payload.ndjson | grep -c 'id.gs1.org/01/')" = "$nprod" ]
+jq -e 'select(.seq) | .event.type == "ObjectEvent" and (.event.eventID | startswith("ni:///sha-256;"))' payload.ndjson >/dev/null
+[ "$(jq -c 'select(.seq) | .seq' payload.ndjson | tr '\n' ' ')" = "1 2 3 " ]
 tail -1 payload.ndjson | jq -e '.tramtem == "trailer" and .event_count == 3'
 
 # the EPCIS 2.0 document validates against the schema; a broken one does not
@@ -48,6 +51,7 @@ tt verify --epcis doc.json "$b" 2>/dev/null
 schema=$TT_TOP/tests/data/sync/epcis-2.0-document.schema.json
 /usr/bin/python3 "$TT_TOP/tests/data/sync/validate-epcis.py" "$schema" doc.json
 jq -e '.type == "EPCISDocument" and (.epcisBody.eventList | length) == 3' doc.json
+jq -e --argjson n "$nprod" '(.epcisHeader.epcisMasterData.vocabularyList | length) == $n' doc.json
 jq 'del(.epcisBody.eventList[1].eventTime)' doc.json >broken.json
 fails /usr/bin/python3 "$TT_TOP/tests/data/sync/validate-epcis.py" "$schema" broken.json 2>/dev/null
 jq '.epcisBody.eventList[0].action = "MAYBE"' doc.json >broken.json
