@@ -379,6 +379,7 @@ gs1_cmd_parse(int argc, char **argv)
                     continue;
                 rc = parse_one(line, (size_t)n, as_json);
                 invalid |= rc == 1;
+                fflush(stdout); /* one answer per scan, as it comes */
             }
             free(line);
         } else {
