@@ -76,8 +76,12 @@ gs1_sscc_make(int extension, const char *company_prefix, unsigned long long seri
         return tt_err_setd(err, TT_EINVAL, GS1_E_COMPONENT, __func__,
                            "SSCC extension digit %d is not 0-9", extension);
     if (!all_digits(company_prefix, plen) || plen < 6 || plen > 12)
-        return tt_err_setd(err, TT_EINVAL, plen < 6 ? GS1_E_TOO_SHORT : GS1_E_BAD_CHAR, __func__,
-                           "company prefix '%.20s' must be 6 to 12 digits", company_prefix);
+        return tt_err_setd(err, TT_EINVAL,
+                           !all_digits(company_prefix, plen) ? GS1_E_BAD_CHAR
+                           : plen < 6                        ? GS1_E_TOO_SHORT
+                                                             : GS1_E_TOO_LONG,
+                           __func__, "company prefix '%.20s' must be 6 to 12 digits",
+                           company_prefix);
     room = 16 - plen; /* 18 = extension + prefix + serial reference + check digit */
     for (size_t i = 0; i < room; i++)
         limit *= 10;

@@ -101,8 +101,11 @@ sscc_make_errors(void **state)
     assert_int_equal(gs1_sscc_make(10, "8931234", 1ULL, out, &err), TT_EINVAL);
     assert_int_equal(gs1_sscc_make(-1, "8931234", 1ULL, out, &err), TT_EINVAL);
     assert_int_equal(gs1_sscc_make(0, "89312", 1ULL, out, &err), TT_EINVAL);
+    assert_int_equal(err.detail, GS1_E_TOO_SHORT);
     assert_int_equal(gs1_sscc_make(0, "8931234567890", 1ULL, out, &err), TT_EINVAL);
+    assert_int_equal(err.detail, GS1_E_TOO_LONG);
     assert_int_equal(gs1_sscc_make(0, "89312a4", 1ULL, out, &err), TT_EINVAL);
+    assert_int_equal(err.detail, GS1_E_BAD_CHAR);
     assert_string_equal(out, "");
 }
 
