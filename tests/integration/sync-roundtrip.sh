@@ -42,7 +42,7 @@ nprod=$(tt product list | wc -l)
 [ "$(wc -l <payload.ndjson)" = $((1 + nprod + 3 + 1)) ]
 head -1 payload.ndjson | jq -e '.tramtem == "bundle" and .station == "st-demo0001" and .event_count == 3'
 [ "$(jq -c 'select(.masterdata) | .masterdata.vocabularyElementList[0].id' payload.ndjson | grep -c 'id.gs1.org/01/')" = "$nprod" ]
-jq -e 'select(.seq) | .event.type == "ObjectEvent" and (.event.eventID | startswith("ni:///sha-256;"))' payload.ndjson >/dev/null
+jq -s -e 'map(select(.seq)) | length == 3 and all(.event.type == "ObjectEvent" and (.event.eventID | startswith("ni:///sha-256;")))' payload.ndjson >/dev/null
 [ "$(jq -c 'select(.seq) | .seq' payload.ndjson | tr '\n' ' ')" = "1 2 3 " ]
 tail -1 payload.ndjson | jq -e '.tramtem == "trailer" and .event_count == 3'
 
