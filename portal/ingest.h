@@ -71,6 +71,12 @@ int portal_ingest_dir(struct portal_store *st, const char *dir, const char *quar
                       portal_ingest_fn cb, void *ctx, struct portal_ingest_summary *sum,
                       struct tt_err *err);
 
+/*
+ * Merges the pending list of the events' GIN key index (portal_ingest_dir
+ * does it after importing; bulk loads done by other means should too).
+ */
+void portal_ingest_tidy(struct portal_store *st);
+
 /* "accepted", "pending", "duplicate", "fork", "rejected". */
 const char *portal_outcome_name(enum portal_outcome o);
 

@@ -190,9 +190,17 @@ walk(struct portal_store *st, const char *seed, enum direction dir, struct found
             break;
         }
         ks.done = ks.n;
+        /*
+         * One GIN probe per key (LATERAL), not `keys && $1`: with a hundred
+         * keys the planner guesses a large result for the overlap and scans
+         * the whole table (123 ms against 0.6 ms on 20,000 events).
+         */
         rc = portal_store_exec(st,
-                               "SELECT station_id, event_id, event_type, coalesce(sscc, ''),"
-                               " array_to_json(keys) FROM events WHERE keys && $1::text[]",
+                               "SELECT DISTINCT ON (e.station_id, e.event_id) e.station_id,"
+                               " e.event_id, e.event_type, coalesce(e.sscc, ''),"
+                               " array_to_json(e.keys) FROM unnest($1::text[]) k,"
+                               " LATERAL (SELECT station_id, event_id, event_type, sscc, keys"
+                               "  FROM events WHERE keys @> ARRAY[k]) e",
                                1, params, &res, err);
         free(lit);
         for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
