@@ -21,7 +21,11 @@
 #include "cli.h"
 #include "intl.h"
 
-/* Test hook: TRAMTEM_FAULT=eio:N|enospc:N|pull:N makes the Nth stick operation fail. */
+/*
+ * Test hooks: TRAMTEM_FAULT=eio:N|enospc:N|pull:N makes the Nth stick
+ * operation fail; TRAMTEM_MOUNTINFO and TRAMTEM_SYSFS replace
+ * /proc/self/mountinfo and /sys when looking for sticks.
+ */
 static void
 fault_from_env(void)
 {
@@ -209,7 +213,8 @@ cli_export(struct cli_ctx *ctx, int argc, char **argv)
             rc = cli_fail(TT_EIO, _("Cannot write %s."), to);
         else
             rc = export_to(db, &p, to, to);
-    } else if (stick_find(NULL, NULL, sticks, STICK_MAX, &n, &e) != 0) {
+    } else if (stick_find(getenv("TRAMTEM_MOUNTINFO"), getenv("TRAMTEM_SYSFS"), sticks, STICK_MAX,
+                          &n, &e) != 0) {
         rc = fail_err(&e);
     } else if (n == 0) {
         rc = cli_fail(TT_EDEVICE, "%s",
