@@ -27,6 +27,17 @@ expect_exit 0 "$T" --lang vi gs1 parse "(01)08931234567897(3103)000195(15)260200
 grep -qx "(3103) Khối lượng tịnh (kg): 0,195 kg" "$tmp/out" || fail "weight in Vietnamese"
 grep -qx "(15) Sử dụng tốt nhất trước ngày: 28/02/2026 (ngày cuối tháng)" "$tmp/out" || fail "ngày"
 grep -q "tiền tố 893: GS1 Việt Nam" "$tmp/out" || fail "prefix 893"
+# every kind of explanation: money with currency, date and time, countries, temperature
+expect_exit 0 "$T" --lang vi gs1 parse \
+    "(01)95012345678903(3932)7101230(3103)000500(7003)2601011430(7030)704ABC-1(423)704418764" \
+    "(00)376104250021234569(4331)000250-(37)12(02)$GTIN"
+grep -q "hàng có khối lượng thay đổi" "$tmp/out" || fail "variable measure GTIN"
+grep -qx "(3932) .*: 12,30 ZAR (710)" "$tmp/out" || fail "amount with currency"
+grep -qx "(7003) Ngày và giờ hết hạn: 01/01/2026 14:30" "$tmp/out" || fail "date and time"
+grep -qx "(7030) .*: Việt Nam (704): ABC-1" "$tmp/out" || fail "processor country"
+grep -qx "(423) Nước sơ chế: Việt Nam (704), .* (418), Thái Lan (764)" "$tmp/out" || fail "countries"
+grep -qx "(4331) Nhiệt độ tối đa (độ C): -2,50 °C" "$tmp/out" || fail "temperature"
+grep -qx "(37) .*: 12" "$tmp/out" || fail "count"
 expect_exit 65 "$T" --lang en gs1 parse "(01)09520123456789"
 [ ! -s "$tmp/out" ] || fail "an invalid input printed a result"
 grep -q "The check digit is wrong" "$tmp/err" || fail "English error"
