@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -156,13 +157,51 @@ char_sets(void **state)
     }
 }
 
+/* The reference: does day dd of month mm in 20yy exist (libc's calendar)? */
+static int
+real_day(int yy, int mm, int dd)
+{
+    struct tm tm = {0};
+    time_t t;
+
+    tm.tm_year = 100 + yy;
+    tm.tm_mon = mm - 1;
+    tm.tm_mday = dd;
+    tm.tm_hour = 12;
+    t = timegm(&tm);
+    gmtime_r(&t, &tm);
+    return mm >= 1 && mm <= 12 && dd >= 1 && tm.tm_mon == mm - 1 && tm.tm_mday == dd;
+}
+
+/* Every one of the million YYMMDD values, for a yymmd0 and a yymmdd AI. */
+static void
+dates_exhaustive(void **state)
+{
+    const struct gs1_ai_def *d0 = gs1_ai_find("15", 2), *dd = gs1_ai_find("7006", 4);
+    char v[7];
+
+    (void)state;
+    for (int n = 0; n < 1000000; n++) {
+        int yy = n / 10000, mm = n / 100 % 100, day = n % 100, real = real_day(yy, mm, day);
+        size_t pos;
+        const char *what;
+
+        snprintf(v, sizeof v, "%06d", n);
+        if ((gs1_check_value(d0, v, 6, &pos, &what) == 0) !=
+            (real || (day == 0 && mm >= 1 && mm <= 12)))
+            fail_msg("(15)%s", v);
+        if ((gs1_check_value(dd, v, 6, &pos, &what) == 0) != real)
+            fail_msg("(7006)%s", v);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(coupons),   cmocka_unit_test(people_and_media),
         cmocka_unit_test(logistics), cmocka_unit_test(keys_and_assets),
-        cmocka_unit_test(char_sets),
+        cmocka_unit_test(char_sets), cmocka_unit_test(dates_exhaustive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
