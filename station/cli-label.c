@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../common/i18n.h"
 #include "../db/db.h"
@@ -227,6 +228,23 @@ write_file(const char *path, const unsigned char *data, size_t len, struct tt_er
     return ok ? 0 : tt_err_set(err, TT_EIO, __func__, "%s: write failed", path);
 }
 
+static int fields_from_lot(struct db *db, const struct label_args *a, struct label_fields *f,
+                           char *tpl, size_t tpl_len, struct tt_err *err);
+
+/* A preview from a lot: nothing is recorded and no serial is taken. */
+static int
+render_fields_from_lot(struct cli_ctx *ctx, const struct label_args *a, struct label_fields *f,
+                       char *tpl, size_t tpl_len, struct tt_err *err)
+{
+    struct db *db = NULL;
+    int rc = db_open(ctx->db_path, DB_OPEN_READONLY, &db, err);
+
+    if (rc == 0)
+        rc = fields_from_lot(db, a, f, tpl, tpl_len, err);
+    db_close(db);
+    return rc;
+}
+
 static int
 label_render_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -239,18 +257,24 @@ label_render_cmd(struct cli_ctx *ctx, int argc, char **argv)
     size_t len = 0;
     int rc = parse_label_args("label render", argc, argv, &a);
 
-    (void)ctx;
-    if (rc == 0 && (a.tpl_name == NULL || a.out == NULL || a.format < 0))
+    char tpl_name[LABEL_NAME_MAX] = "";
+
+    if (rc == 0 && (a.out == NULL || a.format < 0 || (a.data != NULL && a.tpl_name == NULL)))
         rc = cli_usage_error("label render", _("--template, --format and -o FILE are needed"));
-    if (rc == 0 && a.data == NULL)
-        rc = cli_usage_error("label render", _("label render takes --data (print records labels)"));
+    if (rc == 0 && a.label_id != NULL)
+        rc = cli_usage_error("label render", _("label render takes --data or --lot"));
     if (rc != 0) {
         label_fields_free(f);
         return rc;
     }
-    rc = label_tpl_find(templates_dir(), a.tpl_name, &tpl, &err);
-    if (rc == 0)
+    if (a.tpl_name != NULL)
+        snprintf(tpl_name, sizeof tpl_name, "%s", a.tpl_name);
+    if (a.data != NULL)
         rc = fields_from_data(&a, f, &err);
+    else
+        rc = render_fields_from_lot(ctx, &a, f, tpl_name, sizeof tpl_name, &err);
+    if (rc == 0)
+        rc = label_tpl_find(templates_dir(), tpl_name, &tpl, &err);
     if (rc == 0)
         rc = label_render(tpl, f, (enum label_format)a.format, a.dpi, &data, &len, &info, &err);
     if (rc == 0)
@@ -361,6 +385,60 @@ fields_from_label(struct db *db, const struct db_label *l, struct label_fields *
     if (l->net_weight_g > 0)
         label_fields_set(f, "weight", w, NULL);
     return 0;
+}
+
+/* YYYY-MM-DD plus `days` into out (11 bytes); "" when the date is not one. */
+static void
+date_add(const char *ymd, int days, char out[11])
+{
+    struct tm tm = {0};
+    time_t t;
+
+    out[0] = '\0';
+    if (strlen(ymd) != 10 || sscanf(ymd, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+        return;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12;
+    t = timegm(&tm) + (time_t)days * 86400;
+    if (gmtime_r(&t, &tm) != NULL)
+        strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/*
+ * Fields of an open lot for a preview (label render --lot): no serial, the
+ * expiry from the product's shelf life counted from the harvest.
+ */
+static int
+fields_from_lot(struct db *db, const struct label_args *a, struct label_fields *f, char *tpl,
+                size_t tpl_len, struct tt_err *err)
+{
+    struct db_label l;
+    struct db_product prod = {0};
+    struct db_lot lot = {0};
+    long long g = a->weight != NULL ? grams_of(a->weight) : 0;
+    int rc;
+
+    if (g < 0)
+        return tt_err_setd(err, TT_EINVAL, LABEL_E_FIELD, __func__,
+                           "--weight %s is not a weight in kg", a->weight);
+    rc = db_lot_get(db, strtoll(a->lot, NULL, 10), &lot, err);
+    if (rc == 0)
+        rc = db_product_get(db, lot.product_id, &prod, err);
+    if (rc != 0)
+        return rc;
+    memset(&l, 0, sizeof l);
+    l.lot_id = lot.id;
+    l.product_id = prod.id;
+    l.net_weight_g = g;
+    snprintf(l.gtin, sizeof l.gtin, "%s", prod.gtin);
+    snprintf(l.lot_code, sizeof l.lot_code, "%s", lot.code);
+    if (prod.shelf_life_days > 0)
+        date_add(lot.harvest_from, prod.shelf_life_days, l.expiry);
+    if (tpl[0] == '\0')
+        snprintf(tpl, tpl_len, "%s", prod.template);
+    rc = fields_from_label(db, &l, f, err);
+    return rc != 0 ? rc : apply_sets(f, a, err);
 }
 
 /* Allocates (--lot) or loads (--label) the label row; fills fields and the template name. */

@@ -35,6 +35,11 @@ cups_rig_queue lab
 "$T" printer list >"$tmp/plist"
 grep -q '^ lab ' "$tmp/plist" || { cat "$tmp/plist"; exit 1; }
 
+# 0. a preview from the lot (label render --lot) records nothing and takes no serial.
+"$T" --db "$db" label render --lot "$lot" --weight 1.25 --format png -o "$tmp/preview.png"
+zbarimg -q --nodbus --raw "$tmp/preview.png" | grep -q '^0199528930000012310300125013261120'
+[ "$(q "select count(*) from labels")" -eq 0 ]
+
 # 1. print from the store; the document that reaches the printer is checked.
 id=$("$T" --lang en --db "$db" print --lot "$lot" --weight 1.25 --template case-100x50 \
     --printer lab 2>"$tmp/p1.err") || { cat "$tmp/p1.err"; exit 1; }
