@@ -16,8 +16,14 @@
 static http_t *
 connect_cups(void)
 {
-    /* 5 s connect timeout: a dead server must not hang the worker for long. */
-    return httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1, 5000, NULL);
+    /* 5 s to connect, 10 s per read or write: a dead server must not hang a worker
+     * (printer_job_free joins it) or the CLI for long. */
+    http_t *http =
+        httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1, 5000, NULL);
+
+    if (http != NULL)
+        httpSetTimeout(http, 10.0, NULL, NULL);
+    return http;
 }
 
 /* printer-state-reasons keywords to flags (RFC 8011 §5.4.12, PWG 5100.9); suffixes ignored. */
@@ -86,12 +92,24 @@ info_from_ipp(ipp_t *ipp, struct printer_info *p)
     if (!p->accepting)
         p->reasons |= PRINTER_R_REJECTING;
     p->zpl = strstr(p->make_model, "ZPL") != NULL || strcasestr(p->make_model, "zebra") != NULL;
+    a = ippFindAttribute(ipp, "printer-resolution-default", IPP_TAG_RESOLUTION);
+    if (a != NULL) {
+        ipp_res_t units;
+        int yres, xres = ippGetResolution(a, 0, &yres, &units);
+
+        p->dpi = units == IPP_RES_PER_CM ? (int)(xres * 2.54 + 0.5) : xres;
+    }
 }
 
 static const char *const printer_attrs[] = {
-    "printer-name",          "printer-make-and-model", "device-uri",
-    "printer-state-message", "printer-state",          "printer-is-accepting-jobs",
+    "printer-name",
+    "printer-make-and-model",
+    "device-uri",
+    "printer-state-message",
+    "printer-state",
+    "printer-is-accepting-jobs",
     "printer-state-reasons",
+    "printer-resolution-default",
 };
 
 /* Get-Printer-Attributes on one queue; TT_ENOTFOUND when it does not exist. */

@@ -104,6 +104,7 @@ struct printer_info {
     unsigned reasons; /* enum printer_reason */
     int accepting;
     int zpl; /* the queue speaks ZPL (Zebra driver): send raw ZPL */
+    int dpi; /* printer-resolution-default, 0 when not given */
     char make_model[128];
     char uri[256];     /* device-uri */
     char message[256]; /* printer-state-message */

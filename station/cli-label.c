@@ -577,21 +577,26 @@ follow_job(struct printer_job *job, struct db *db, const struct db_label *l, con
                     printer_job_state_name(st.state));
 }
 
-/* Picks the format for the destination: PDF for files, ZPL for Zebra queues. */
+/*
+ * Picks the format for the destination (PDF for files, ZPL for Zebra
+ * queues) and, for a raster format, the queue's resolution into *dpi when
+ * --dpi was not given: a ZPL graphic must be drawn at the head's dots.
+ */
 static int
-format_for_dest(const struct label_args *a, const char *dest, struct tt_err *err)
+format_for_dest(const struct label_args *a, const char *dest, int *dpi, struct tt_err *err)
 {
     struct printer_info pi;
     int rc;
 
-    if (a->format >= 0)
-        return a->format;
+    *dpi = a->dpi;
     if (dest != NULL && strncmp(dest, "file:", 5) == 0)
-        return LABEL_FMT_PDF;
+        return a->format >= 0 ? a->format : LABEL_FMT_PDF;
     rc = printer_get(dest, &pi, err);
     if (rc != 0)
         return rc;
-    return printer_format_for(&pi);
+    if (*dpi == 0 && pi.dpi >= 150 && pi.dpi <= 600)
+        *dpi = pi.dpi;
+    return a->format >= 0 ? a->format : (int)printer_format_for(&pi);
 }
 
 static int
@@ -607,7 +612,7 @@ print_cmd(struct cli_ctx *ctx, int argc, char **argv)
     unsigned char *doc = NULL;
     size_t len = 0;
     char title[64];
-    int rc = parse_label_args("print", argc, argv, &a), fmt = 0;
+    int rc = parse_label_args("print", argc, argv, &a), fmt = 0, dpi = 0;
 
     if (rc == 0 && a.data != NULL && a.tpl_name == NULL)
         rc = cli_usage_error("print", _("--data needs --template NAME"));
@@ -626,10 +631,11 @@ print_cmd(struct cli_ctx *ctx, int argc, char **argv)
     if (rc == 0)
         rc = label_tpl_find(templates_dir(), a.tpl_name != NULL ? a.tpl_name : l.template, &tpl,
                             &err);
-    if (rc == 0 && (fmt = format_for_dest(&a, a.printer, &err)) < 0)
+    if (rc == 0 && (fmt = format_for_dest(&a, a.printer, &dpi, &err)) < 0)
         rc = fmt;
     if (rc == 0)
-        rc = label_render(tpl, f, (enum label_format)fmt, a.dpi, &doc, &len, NULL, &err);
+        rc = label_render(tpl, f, (enum label_format)fmt, fmt == LABEL_FMT_PDF ? a.dpi : dpi, &doc,
+                          &len, NULL, &err);
     if (l.id > 0)
         snprintf(title, sizeof title, "label-%" PRId64, l.id);
     else

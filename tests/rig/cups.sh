@@ -130,8 +130,18 @@ publish-hinfo=no
 publish-workstation=no
 EOF
     export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/run/dbus.sock"
-    setsid avahi-daemon --no-drop-root --no-chroot --no-rlimits -f "$d/etc/avahi.conf" \
-        >"$d/log/avahi.out" 2>&1 </dev/null &
+    # avahi-daemon's pid file is always /run/avahi-daemon/pid, so a second rig
+    # (tests in parallel) would find "Daemon already running": as root, give
+    # each rig's avahi its own /run/avahi-daemon in a private mount namespace.
+    if [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
+        mkdir -p /run/avahi-daemon
+        setsid unshare -m --propagation private sh -c \
+            'mount -t tmpfs tmpfs /run/avahi-daemon && exec avahi-daemon --no-drop-root --no-chroot --no-rlimits -f "$1"' \
+            sh "$d/etc/avahi.conf" >"$d/log/avahi.out" 2>&1 </dev/null &
+    else
+        setsid avahi-daemon --no-drop-root --no-chroot --no-rlimits -f "$d/etc/avahi.conf" \
+            >"$d/log/avahi.out" 2>&1 </dev/null &
+    fi
     echo $! >"$d/run/avahi.pid"
     # ippeveprinter aborts if Avahi is not registered on the bus yet.
     cups_rig_wait 10 grep -q "Server startup complete" "$d/log/avahi.out" ||
