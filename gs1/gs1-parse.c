@@ -372,9 +372,16 @@ gs1_validate_label(const struct gs1_msg *const *msgs, size_t n, struct tt_err *e
     if (msgs == NULL || n == 0)
         return tt_err_setd(err, TT_EUSAGE, GS1_E_EMPTY, __func__, "no messages");
     for (size_t m = 0; m < n; m++) {
-        int rc = msgs[m] != NULL ? validate_values(NULL, msgs[m], NULL, mdefs, err)
-                                 : tt_err_setd(err, TT_EUSAGE, GS1_E_EMPTY, __func__,
-                                               "message %zu is missing", m);
+        int rc;
+
+        if (msgs[m] == NULL)
+            return tt_err_setd(err, TT_EUSAGE, GS1_E_EMPTY, __func__, "message %zu is missing", m);
+        if (msgs[m]->n == 0 || msgs[m]->n > GS1_ELEMENTS_MAX)
+            return tt_err_setd(err, msgs[m]->n == 0 ? TT_EPARSE : TT_EINVAL,
+                               msgs[m]->n == 0 ? GS1_E_EMPTY : GS1_E_TOO_MANY, __func__,
+                               "barcode %zu of the label has %s elements", m,
+                               msgs[m]->n == 0 ? "no" : "too many");
+        rc = validate_values(NULL, msgs[m], NULL, mdefs, err);
 
         if (rc != 0)
             return rc;

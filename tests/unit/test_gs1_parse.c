@@ -353,6 +353,9 @@ label_rules_span_barcodes(void **state)
     assert_int_equal(e.detail, GS1_E_DUPLICATE);
     assert_int_equal(gs1_validate_label(label, 1, &e), 0);
     assert_int_equal(gs1_validate_label(NULL, 0, &e), TT_EUSAGE);
+    gs1_msg_init(&c);
+    assert_int_equal(gs1_validate_label(label, 3, &e), TT_EPARSE); /* an empty barcode */
+    assert_int_equal(e.detail, GS1_E_EMPTY);
 }
 
 static void
