@@ -29,6 +29,7 @@ const struct cli_command cli_commands[] = {
     {"kiosk", cli_kiosk, N_("the kiosk on the station database (the default command)")},
     {"demo", cli_demo, N_("the kiosk on a fresh demo database, simulated scale and scanner")},
     {"report", cli_report, N_("daily totals: report daily [--date D] [--format txt|csv|png]")},
+    {"training", cli_training, N_("training mode: lessons, explainer, scores (own sandbox)")},
     {NULL, NULL, NULL},
 };
 

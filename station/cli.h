@@ -70,4 +70,5 @@ int cli_events(struct cli_ctx *ctx, int argc, char **argv);  /* cli-store.c */
 int cli_kiosk(struct cli_ctx *ctx, int argc, char **argv);   /* cli-kiosk.c */
 int cli_demo(struct cli_ctx *ctx, int argc, char **argv);    /* cli-kiosk.c */
 int cli_report(struct cli_ctx *ctx, int argc, char **argv);  /* cli-kiosk.c */
+int cli_training(struct cli_ctx *ctx, int argc, char **argv); /* cli-training.c */
 #endif
