@@ -17,7 +17,8 @@
 #include "core.h"
 #include "kiosk.h"
 
-#define KP_JOBS_MAX 16
+#define KP_JOBS_MAX 16  /* jobs followed at once (each holds a CUPS connection) */
+#define KP_WAIT_MAX 256 /* labels waiting for a free slot */
 #define KP_TPLS_MAX 8
 
 struct kp_job {
@@ -36,6 +37,8 @@ struct kiosk_printer {
     int n_tpl;
     struct kp_job jobs[KP_JOBS_MAX];
     int n_jobs;
+    int64_t waiting[KP_WAIT_MAX]; /* FIFO of label ids not yet submitted */
+    int n_waiting;
 };
 
 int
@@ -190,8 +193,8 @@ tell(struct core *core, int64_t label_id, enum core_job_state st, enum core_dev_
     core_handle(core, &ev);
 }
 
-int
-kiosk_print(struct kiosk_printer *kp, struct core *core, int64_t label_id, int64_t now_ms)
+static int
+submit(struct kiosk_printer *kp, struct core *core, int64_t label_id, int64_t now_ms)
 {
     struct tt_err err = {0};
     struct db_label l;
@@ -202,8 +205,6 @@ kiosk_print(struct kiosk_printer *kp, struct core *core, int64_t label_id, int64
     size_t len = 0;
     int rc = db_label_get(kp->db, label_id, &l, &err);
 
-    if (rc == 0 && kp->n_jobs == KP_JOBS_MAX)
-        rc = tt_err_set(&err, TT_EBUSY, "kiosk_print", "too many jobs in flight");
     if (rc == 0 && (tpl = template_for(kp, l.template, &err)) == NULL)
         rc = err.code != 0 ? err.code : TT_ENOTFOUND;
     if (rc == 0)
@@ -234,6 +235,32 @@ kiosk_print(struct kiosk_printer *kp, struct core *core, int64_t label_id, int64
     return 0;
 }
 
+/* Many labels at once (a burst, a slow printer): they wait their turn, in order. */
+int
+kiosk_print(struct kiosk_printer *kp, struct core *core, int64_t label_id, int64_t now_ms)
+{
+    if (kp->n_jobs < KP_JOBS_MAX && kp->n_waiting == 0)
+        return submit(kp, core, label_id, now_ms);
+    if (kp->n_waiting == KP_WAIT_MAX) {
+        tell(core, label_id, CORE_JOB_FAILED, CORE_DEV_ERROR, NULL, NULL,
+             "too many labels waiting for the printer", now_ms);
+        return TT_EBUSY;
+    }
+    kp->waiting[kp->n_waiting++] = label_id;
+    return 0;
+}
+
+static void
+submit_waiting(struct kiosk_printer *kp, struct core *core, int64_t now_ms)
+{
+    while (kp->n_waiting > 0 && kp->n_jobs < KP_JOBS_MAX) {
+        int64_t id = kp->waiting[0];
+
+        memmove(&kp->waiting[0], &kp->waiting[1], sizeof kp->waiting[0] * (size_t)--kp->n_waiting);
+        submit(kp, core, id, now_ms);
+    }
+}
+
 int
 kiosk_printer_fds(const struct kiosk_printer *kp, int *fds, int max)
 {
@@ -247,7 +274,7 @@ kiosk_printer_fds(const struct kiosk_printer *kp, int *fds, int max)
 int
 kiosk_printer_busy(const struct kiosk_printer *kp)
 {
-    return kp->n_jobs;
+    return kp->n_jobs + kp->n_waiting;
 }
 
 static enum core_dev_state
@@ -306,5 +333,6 @@ kiosk_printer_poll(struct kiosk_printer *kp, struct core *core, int64_t now_ms)
         }
         i++;
     }
+    submit_waiting(kp, core, now_ms);
     return changed;
 }

@@ -49,7 +49,7 @@ expect_eq "$(sql "$db" "SELECT count(*) FROM labels WHERE state='sent'")" 1 "lab
 serial=$(sql "$db" "SELECT serial FROM labels WHERE state='sent'")
 kill -9 "$(kiosk_pid)"
 wait_for "EXITED rc=137"
-tmux -L "$TT_SOCK" kill-server
+kiosk_stop
 
 # Restart on the same database; the paused printer is replaced by files.
 kiosk_start "$TT_BIN" --lang vi demo --keep --dir "$T/demo" --printer "file:$T/out"

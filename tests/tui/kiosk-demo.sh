@@ -114,7 +114,7 @@ wait_for "EXITED rc=0"
 expect_eq "$(sql "$db" "SELECT count(*) FROM audit WHERE action='kiosk.quit'")" 1 "sql '$db' 'SELECT count(*) FROM audit "
 
 # English.
-tmux -L "$TT_SOCK" kill-server
+kiosk_stop
 kiosk_start "$TT_BIN" --lang en demo --dir "$T/demo-en" --printer "file:$T/out-en"
 wait_for "Sign in"
 wait_for "Demo mode — sign in as: Lê Thị Hoa, PIN 1234"

@@ -4,6 +4,7 @@
 #
 #   kiosk_setup              temp dir $T, trap that stops tmux and removes $T
 #   kiosk_start CMD...       runs CMD in the window (then prints EXITED rc=N)
+#   kiosk_stop               ends the window and its tmux server
 #   screen                   the screen text
 #   wait_for TEXT [SECONDS]  polls the screen until TEXT shows (default 10 s)
 #   wait_gone TEXT [SECONDS] polls until TEXT is gone
@@ -30,6 +31,18 @@ kiosk_cleanup() {
     if [ "$(type -t kiosk_extra_cleanup)" = function ]; then kiosk_extra_cleanup; fi
     rm -rf "$T"
     exit $rc
+}
+
+# Stops the tmux server and waits until its socket is gone, so that the next
+# kiosk_start does not talk to a server that is still shutting down.
+kiosk_stop() {
+    local sock="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TT_SOCK"
+    tmux -L "$TT_SOCK" kill-server 2>/dev/null || true
+    for _ in $(seq 100); do
+        [ -S "$sock" ] || return 0
+        sleep 0.02
+    done
+    rm -f "$sock"
 }
 
 kiosk_start() {
