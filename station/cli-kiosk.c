@@ -73,6 +73,7 @@ cli_kiosk(struct cli_ctx *ctx, int argc, char **argv)
     struct tt_err err = {0};
     int c, scan_back = 0;
 
+    optind = 0; /* also when main() runs the kiosk as the default command */
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
         switch (c) {
         case 's':

@@ -43,4 +43,9 @@ rc=0; "$B" --db "$db" report daily --format pdf >/dev/null 2>&1 || rc=$?
 [ $rc = 2 ]
 rc=0; "$B" --db "$db" report weekly >/dev/null 2>&1 || rc=$?
 [ $rc = 2 ]
+# The kiosk itself needs a terminal; without one it says so (also as the default command).
+rc=0; "$B" --db "$db" </dev/null >"$T/out.txt" 2>&1 || rc=$?
+[ $rc = 2 ] && grep -q "terminal\|màn hình" "$T/out.txt"
+rc=0; "$B" --db "$db" kiosk </dev/null >/dev/null 2>&1 || rc=$?
+[ $rc = 2 ]
 echo "report daily: ok"

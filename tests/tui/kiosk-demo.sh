@@ -129,4 +129,9 @@ keys F2
 wait_for "Label printed."
 expect_screen "F2 Print"
 expect_eq "$(sql "$T/demo-en/station.db" "SELECT count(*) FROM labels WHERE state='printed'")" 1 "sql '$T/demo-en/station.db' 'SELECT co"
+# `tramtem` alone is the kiosk on the configured database.
+kiosk_stop
+kiosk_start "$TT_BIN" --lang en --db "$T/demo-en/station.db"
+wait_for "Sign in"
+wait_for "Printer: ready"
 echo "kiosk demo: ok"
