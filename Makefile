@@ -32,7 +32,7 @@ DEB_TEST  := libcmocka-dev libzbar-dev libdmtx-dev zbar-tools dmtx-utils zint \
 	cups-ipp-utils dbus avahi-daemon socat umockdev libumockdev-dev evemu-tools \
 	minisign faketime libfaketime postgresql jq python3 python3-jsonschema \
 	user-mode-linux dosfstools mtools kmod dmsetup \
-	poppler-utils cups-filters glabels
+	poppler-utils cups-filters glabels chromium curl
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 PKGS      := ncursesw sqlite3 libsodium libusb-1.0 pangocairo cairo jansson zlib libpq \

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,18 @@ portal_outcome_name(enum portal_outcome o)
 }
 
 /* The COPY buffer and what each row needs. */
+/* Product names from the bundle's master-data lines (CBV descriptionShort). */
+#define MD_PRODUCTS_MAX 4096
+struct md_products {
+    size_t n;
+    struct {
+        char gtin[15];
+        char name[128];
+    } p[MD_PRODUCTS_MAX];
+};
+
 struct copy_ctx {
+    struct md_products *md;
     PGconn *conn;
     const char *station;
     uint64_t bundle_seq;
@@ -176,6 +188,68 @@ on_event(void *vctx, uint64_t seq, const char *json, size_t len, struct tt_err *
     return c->len >= COPY_FLUSH ? flush_copy(c, err) : 0;
 }
 
+/* An EPCClass vocabulary: remember each GTIN's short description. */
+static int
+on_masterdata(void *vctx, const char *json, size_t len, struct tt_err *err)
+{
+    struct copy_ctx *c = vctx;
+    json_t *v = json_loadb(json, len, 0, NULL), *el;
+    const char *type = json_string_value(json_object_get(v, "type"));
+    size_t i;
+
+    (void)err;
+    if (type == NULL || strcmp(type, "urn:epcglobal:epcis:vtype:EPCClass") != 0) {
+        json_decref(v); /* other vocabularies are kept in the events only */
+        return 0;
+    }
+    json_array_foreach(json_object_get(v, "vocabularyElementList"), i, el)
+    {
+        const char *id = json_string_value(json_object_get(el, "id"));
+        char g[15], l[21], ser[21], sscc[19];
+        json_t *a;
+        size_t j;
+
+        if (id == NULL || epcis_dl_ids(id, g, l, ser, sscc) < 0 || g[0] == '\0' || l[0] != '\0' ||
+            c->md->n >= MD_PRODUCTS_MAX)
+            continue;
+        json_array_foreach(json_object_get(el, "attributes"), j, a)
+        {
+            const char *aid = json_string_value(json_object_get(a, "id"));
+            const char *val = json_string_value(json_object_get(a, "attribute"));
+
+            if (aid != NULL && val != NULL && strstr(aid, "#descriptionShort") != NULL &&
+                strlen(val) < sizeof c->md->p[0].name) {
+                memcpy(c->md->p[c->md->n].gtin, g, sizeof g);
+                memcpy(c->md->p[c->md->n].name, val, strlen(val) + 1);
+                c->md->n++;
+                break;
+            }
+        }
+    }
+    json_decref(v);
+    return 0;
+}
+
+/* The products named by an imported bundle: new ones added, names updated. */
+static int
+store_products(struct portal_store *st, const struct md_products *md, const char *station,
+               struct tt_err *err)
+{
+    int rc = 0;
+
+    for (size_t i = 0; rc == 0 && i < md->n; i++) {
+        const char *params[3] = {md->p[i].gtin, md->p[i].name, station};
+
+        rc = portal_store_exec(st,
+                               "INSERT INTO products (gtin, name, station_id) VALUES ($1, $2, $3)"
+                               " ON CONFLICT (gtin) DO UPDATE SET name = EXCLUDED.name,"
+                               " station_id = EXCLUDED.station_id, updated_at = now()"
+                               " WHERE products.name <> EXCLUDED.name",
+                               3, params, NULL, err);
+    }
+    return rc;
+}
+
 /* seq=<n> of a verified trusted comment. */
 static uint64_t
 trusted_seq(const char *trusted)
@@ -270,11 +344,11 @@ key_window_ok(const struct portal_key *k, uint64_t seq, struct portal_bundle_res
 /* Streams the verified bundle into a fresh staging table. */
 static int
 stage_bundle(struct portal_store *st, const char *payload, const char *sigpath, const char *name,
-             const struct portal_key *k, uint64_t seq, struct bundle_info *info,
-             struct portal_bundle_result *r, struct tt_err *err)
+             const struct portal_key *k, uint64_t seq, struct md_products *md,
+             struct bundle_info *info, struct portal_bundle_result *r, struct tt_err *err)
 {
     PGconn *conn = portal_store_conn(st);
-    struct copy_ctx c = {.conn = conn, .station = k->station_id, .bundle_seq = seq};
+    struct copy_ctx c = {.md = md, .conn = conn, .station = k->station_id, .bundle_seq = seq};
     struct bundle_expect ex = {.station = k->station_id, .file_name = name};
     struct tt_err verr = {0};
     PGresult *res;
@@ -291,7 +365,8 @@ stage_bundle(struct portal_store *st, const char *payload, const char *sigpath, 
         return rc;
     }
     PQclear(res);
-    rc = bundle_verify_file(payload, sigpath, &k->pub, &ex, on_event, NULL, &c, info, &verr);
+    rc = bundle_verify_file(payload, sigpath, &k->pub, &ex, on_event, on_masterdata, &c, info,
+                            &verr);
     if (rc == 0)
         rc = flush_copy(&c, &verr);
     free(c.buf);
@@ -465,6 +540,23 @@ record_rejection(struct portal_store *st, const struct portal_bundle_result *r)
                       4, params, NULL, NULL);
 }
 
+/* After staging: the chain decision, the import and the records, still in the transaction. */
+static int
+finish_bundle(struct portal_store *st, const struct bundle_info *info, const char *b2hex,
+              const struct portal_key *k, const char *payload, const struct md_products *md,
+              struct portal_bundle_result *r, struct tt_err *err)
+{
+    int rc = chain_decide(st, info, b2hex, r, err);
+
+    if (rc == 0 && r->outcome != PORTAL_FORK)
+        rc = import_staged(st, r, err);
+    if (rc == 0 && r->outcome != PORTAL_FORK)
+        rc = store_products(st, md, k->station_id, err);
+    if (rc == 0)
+        rc = record_bundle(st, info, b2hex, k->key_id, payload, r, err);
+    return rc;
+}
+
 /* One transaction: lock the station, stage, decide, import, record. */
 static int
 import_bundle(struct portal_store *st, const char *payload, const char *sigpath, const char *name,
@@ -472,41 +564,34 @@ import_bundle(struct portal_store *st, const char *payload, const char *sigpath,
               struct portal_bundle_result *r, struct tt_err *err)
 {
     const char *params[1] = {k->station_id};
+    struct md_products *md = calloc(1, sizeof *md);
     struct bundle_info info;
     int rc;
 
+    if (md == NULL)
+        return tt_err_set(err, TT_ENOMEM, "ingest", "out of memory");
     memset(&info, 0, sizeof info);
     rc = portal_store_begin(st, err);
     if (rc == 0)
         rc = portal_store_exec(st, "SELECT 1 FROM stations WHERE station_id = $1 FOR UPDATE", 1,
                                params, NULL, err);
     /* Another ingest may have stored it while we waited for the lock. */
-    if (rc == 0 && (rc = known_hash(st, b2hex, r, err)) == 1) {
-        portal_store_rollback(st);
-        return 0;
-    }
     if (rc == 0)
-        rc = stage_bundle(st, payload, sigpath, name, k, seq, &info, r, err);
-    if (rc == 1) { /* refused by the reader */
-        portal_store_rollback(st);
-        return 0;
-    }
+        rc = known_hash(st, b2hex, r, err);
+    if (rc == 0)
+        rc = stage_bundle(st, payload, sigpath, name, k, seq, md, &info, r, err);
     if (rc == 0 && info.header.bundle_seq != seq) {
         reject(r, "%s", "header bundle number differs from the signed comment");
-        portal_store_rollback(st);
-        return 0;
+        rc = 1;
     }
     if (rc == 0)
-        rc = chain_decide(st, &info, b2hex, r, err);
-    if (rc == 0 && r->outcome != PORTAL_FORK)
-        rc = import_staged(st, r, err);
-    if (rc == 0)
-        rc = record_bundle(st, &info, b2hex, k->key_id, payload, r, err);
+        rc = finish_bundle(st, &info, b2hex, k, payload, md, r, err);
     if (rc == 0)
         rc = portal_store_commit(st, err);
-    if (rc < 0)
+    if (rc != 0) /* 1: a duplicate found under the lock, or refused by the reader */
         portal_store_rollback(st);
-    return rc;
+    free(md);
+    return rc < 0 ? rc : 0;
 }
 
 /* Signature, key and duplicate checks, then the import. Fills r. */

@@ -210,6 +210,19 @@ struct page {
     char harvest[48];
 };
 
+/* "2026-11-20T07:00:00.000+07:00" as "2026-11-20 07:00 +07:00"; anything else as given. */
+static void
+web_time(struct web_buf *b, const char *t)
+{
+    size_t n = strlen(t);
+
+    if (n >= 22 && t[10] == 'T' && t[13] == ':' && (t[n - 6] == '+' || t[n - 6] == '-')) {
+        web_add(b, "%.10s %.5s %s", t, t + 11, t + n - 6);
+        return;
+    }
+    web_html(b, t);
+}
+
 /* The harvest date of a commissioning event's ilmd, if it says one. */
 static void
 harvest_of(const char *doc, char out[48])
@@ -243,7 +256,7 @@ page_event(void *ctx, const struct trace_event *ev)
         web_add(&p->rows, ",\"event\":%s}", ev->doc);
     } else {
         web_add(&p->rows, "<tr><td>");
-        web_html(&p->rows, ev->event_time);
+        web_time(&p->rows, ev->event_time);
         web_add(&p->rows, "</td><td>");
         web_html(&p->rows, where);
         web_add(&p->rows, "</td><td>");

@@ -29,12 +29,14 @@ mkdir "$tmp/a" "$tmp/b"; mkkey "$tmp/a"; mkkey "$tmp/b"
 "$P" station add --key "$tmp/b/st.pub" --name "Chợ đầu mối Hà Nội" >/dev/null 2>&1
 DL=https://id.gs1.org
 E='"eventTimeZoneOffset":"+07:00"'
+export BUNDLE_MD="{\"type\":\"urn:epcglobal:epcis:vtype:EPCClass\",\"vocabularyElementList\":[{\"id\":\"$DL/01/09520123456788\",\"attributes\":[{\"id\":\"urn:epcglobal:cbv:mda#descriptionShort\",\"attribute\":\"Bưởi Luận Văn loại 1\"}]}]}"
 h=$(mkbundle "$tmp/stick" "$tmp/a" 1 - 1 \
     "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:1\",\"eventTime\":\"2026-11-20T07:00:00.000+07:00\",$E,\"action\":\"ADD\",\"bizStep\":\"commissioning\",\"quantityList\":[{\"epcClass\":\"$DL/01/09520123456788/10/B%2F24\",\"quantity\":120,\"uom\":\"KGM\"}],\"ilmd\":{\"cbvmda:harvestStartDate\":\"2026-11-20\"}}" \
     "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:2\",\"eventTime\":\"2026-11-20T08:00:00.000+07:00\",$E,\"action\":\"ADD\",\"bizStep\":\"commissioning\",\"epcList\":[\"$DL/01/09520123456788/21/77\"],\"quantityList\":[{\"epcClass\":\"$DL/01/09520123456788/10/B%2F24\",\"quantity\":2.5,\"uom\":\"KGM\"}]}" \
     "{\"type\":\"AggregationEvent\",\"eventID\":\"urn:uuid:3\",\"eventTime\":\"2026-11-20T09:00:00.000+07:00\",$E,\"action\":\"ADD\",\"bizStep\":\"packing\",\"parentID\":\"$DL/00/095201230000000011\",\"childEPCs\":[\"$DL/01/09520123456788/21/77\"]}" \
     "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:4\",\"eventTime\":\"2026-11-20T10:00:00.000+07:00\",$E,\"action\":\"OBSERVE\",\"bizStep\":\"shipping\",\"epcList\":[\"$DL/00/095201230000000011\"]}" \
     "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:5\",\"eventTime\":\"2026-11-20T11:00:00.000+07:00\",$E,\"action\":\"ADD\",\"bizStep\":\"commissioning\",\"quantityList\":[{\"epcClass\":\"$DL/01/09520123456788/10/OTHER\",\"quantity\":1,\"uom\":\"KGM\"}]}")
+unset BUNDLE_MD
 mkbundle "$tmp/stick" "$tmp/b" 1 - 1 \
     "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:b1\",\"eventTime\":\"2026-11-21T05:30:00.000+07:00\",$E,\"action\":\"OBSERVE\",\"bizStep\":\"receiving\",\"epcList\":[\"$DL/00/095201230000000011\"]}" >/dev/null
 "$P" ingest "$tmp/stick" >/dev/null 2>&1 || fail "ingest"
@@ -52,6 +54,8 @@ grep -q '<html lang="vi">' "$tmp/page.html"
 grep -q 'HTX Bưởi Luận Văn, Thọ Xuân' "$tmp/page.html" || fail "cooperative name not intact"
 grep -q 'Chợ đầu mối Hà Nội' "$tmp/page.html" || fail "receiving station missing"
 grep -q 'Thu hoạch / ghi nhận' "$tmp/page.html"
+grep -q 'Bưởi Luận Văn loại 1' "$tmp/page.html" || fail "product name from the master data"
+grep -q '2026-11-20 07:00 +07:00' "$tmp/page.html" || fail "event time shown plainly"
 grep -q '2026-11-20' "$tmp/page.html"
 for step in 'Tạo mã, ghi nhận lô/nhãn' 'Đóng gói, xếp pallet' 'Xuất hàng' 'Nhận hàng'; do
     grep -q "$step" "$tmp/page.html" || fail "step '$step' missing"
@@ -62,7 +66,7 @@ curl -sf "${U}01/09520123456788/10/B%2F24?lang=en" | grep -q 'Lot traceability'
 curl -sf -H 'Accept-Language: en-GB,en;q=0.8' "${U}01/09520123456788/10/B%2F24" | grep -q '<html lang="en">'
 # JSON: the same events, in time order; GTIN-13 is normalised.
 curl -sf -H 'Accept: application/json' "${U}01/9520123456788/10/B%2F24" >"$tmp/lot.json"
-jq -e '.gtin == "09520123456788" and .lot == "B/24" and .cooperative == "HTX Bưởi Luận Văn, Thọ Xuân"
+jq -e '.gtin == "09520123456788" and .lot == "B/24" and .product == "Bưởi Luận Văn loại 1" and .cooperative == "HTX Bưởi Luận Văn, Thọ Xuân"
        and (.events | map(.event.eventID)) == ["urn:uuid:1","urn:uuid:2","urn:uuid:3","urn:uuid:4","urn:uuid:b1"]' \
     "$tmp/lot.json" >/dev/null || { cat "$tmp/lot.json"; fail "lot JSON"; }
 # The pallet page: contents and journey.

@@ -12,6 +12,8 @@
 #        events (one JSON object each) numbered FIRST, FIRST+1 ...; PREV is
 #        the previous payload's BLAKE2b-256 hex or "-" for the first bundle.
 #        Prints the new payload's BLAKE2b-256 hex (the next PREV).
+#        $BUNDLE_MD, when set, is one EPCIS vocabulary object written as a
+#        master-data line before the events.
 
 mkkey() {
     minisign -G -W -f -p "$1/st.pub" -s "$1/st.key" >/dev/null
@@ -47,6 +49,7 @@ mkbundle() {
             "$prev" "$first" "$last" "$n"
         printf '"created_claimed":"%s","clock_trusted":true,"last_receipt_seq_seen":0,' "$created"
         printf '"master_data_version":0}\n'
+        [ -z "${BUNDLE_MD:-}" ] || printf '{"masterdata":%s}\n' "$BUNDLE_MD"
         s=$first
         for ev in "$@"; do
             printf '{"seq":%d,"event":%s}\n' "$s" "$ev"
