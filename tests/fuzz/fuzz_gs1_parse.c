@@ -72,6 +72,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct gs1_explanation x;
 
     tt_err_clear(&err);
+    /* Other separators: never crash; what parses validates. */
+    if (gs1_parse_sep((const char *)data, size, "|~", &msg, &err) == 0)
+        check(gs1_validate(&msg, &err) == 0);
+    tt_err_clear(&err);
     if (gs1_parse((const char *)data, size, &msg, &err) != 0) {
         check(err.code == TT_EPARSE || err.code == TT_EINVAL);
         check(err.detail > GS1_E_NONE && err.detail <= GS1_E_AIM);
