@@ -530,14 +530,12 @@ gs1_check_value(const struct gs1_ai_def *def, const char *value, size_t len, siz
     }
     for (unsigned i = 0; i < def->n_comp; i++) {
         const struct gs1_comp *c = &def->comp[i];
-        size_t left = len - at, take = c->max;
+        size_t left = len - at, take = left < c->max ? left : c->max;
         size_t p = 0;
         int rc;
 
         if (left == 0 && c->opt)
             break;
-        if (c->min != c->max || i + 1 == def->n_comp)
-            take = left < c->max ? left : c->max;
         if (take < c->min) {
             *pos = len;
             *what = "value too short";

@@ -243,6 +243,10 @@ date_and_time_errors(void **state)
     expect_fail("(01)" GTIN "(7003)2601012400", TT_EINVAL, GS1_E_TIME, "7003", 30);
     expect_fail("(01)" GTIN "(8008)26010112619", TT_EINVAL, GS1_E_TIME, "8008", 32);
     expect_fail("(8018)123456789012345678(7250)20250230", TT_EINVAL, GS1_E_CHECK_DIGIT, "8018", 23);
+    /* an optional component cut short (8008: date, hour, [minute], [second]) */
+    expect_fail("(01)" GTIN "(8008)260101121", TT_EINVAL, GS1_E_TOO_SHORT, "8008", 33);
+    expect_ok("(01)" GTIN "(8008)26010112", 2);
+    expect_ok("(01)" GTIN "(8008)2601011230", 2);
     expect_ok("(01)" GTIN "(15)240229", 2); /* leap year */
     expect_ok("(01)" GTIN "(7003)2601012359", 2);
 }
