@@ -51,6 +51,17 @@ pdffonts "$tmp/case.pdf" | grep -q 'NotoSans-Bold'
 pdftoppm -r 203 -mono -singlefile "$tmp/case.pdf" "$tmp/case-r"
 zbarimg -q --nodbus --raw -Sdisable -Scode128.enable "$tmp/case-r.pbm" | grep -q '^0199506000134355'
 
+# In the PDF the symbols are stencils on whole dots: stacked DataBar and the QR too.
+"$T" label render --template produce-58x40 --data "(01)99506000134355(3103)001250(13)261125(10)L-42" \
+    --format pdf -o "$tmp/produce.pdf"
+pdftoppm -r 203 -mono -singlefile "$tmp/produce.pdf" "$tmp/produce-r"
+zbarimg -q --nodbus --raw -Sdisable -Sdatabar-exp.enable "$tmp/produce-r.pbm" |
+    tr '\035' '|' | grep -qx '019950600013435531030012501326112510L-42'
+"$T" label render --template dl-qr-50x50 --data "(01)09506000134352(10)A1(21)5" \
+    --format pdf -o "$tmp/dl.pdf"
+pdftoppm -r 300 -mono -singlefile "$tmp/dl.pdf" "$tmp/dl-r"
+zbarimg -q --nodbus --raw "$tmp/dl-r.pbm" | grep -qx 'https://id.gs1.org/01/09506000134352/10/A1/21/5'
+
 # A 300 dpi render is 1181 dots wide.
 "$T" label render --template case-100x50 --data "(01)99506000134355(10)X" --dpi 300 \
     --format png -o "$tmp/c300.png" --json | grep -q '"dpi":300,"width":1181'
