@@ -34,7 +34,8 @@ struct topts {
     N_("usage: tramtem training [--dir DIR] [--scale SPEC] [--scanner SPEC] [--printer DEST]\n"    \
        "       tramtem training explain DATA...|-\n"                                               \
        "       tramtem training lessons\n"                                                         \
-       "       tramtem training check --name NAME --class CLASS LESSON EXERCISE ANSWER\n"          \
+       "       tramtem training check --name NAME --class CLASS [--printer DEST] LESSON "          \
+       "EXERCISE ANSWER\n"                                                                         \
        "       tramtem training export (--csv FILE | --pdf FILE) [--class CLASS]\n"                \
        "       tramtem training reset --yes")
 
@@ -199,6 +200,14 @@ cmd_check(struct topts *o, int argc, char **argv, int first)
                                  v.correct, &err);
     for (size_t i = 0; rc == 0 && i < v.feedback.n; i++)
         puts(v.feedback.line[i]);
+    if (rc == 0 && v.correct && ex->kind == TRAINING_MAKE_LABEL && o->printer != NULL) {
+        char ref[512];
+
+        rc = training_label_print(sb, argv[first + 2], o->printer, o->lessons, ref, sizeof ref,
+                                  &err);
+        if (rc == 0)
+            printf(_("Label printed: %s\n"), ref);
+    }
     training_sandbox_close(sb);
     training_lessons_free(ls);
     if (rc != 0)

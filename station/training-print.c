@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../db/db.h"
 #include "../gs1/gs1.h"
@@ -48,6 +49,9 @@ training_label_print(struct training_sandbox *sb, const char *data, const char *
     size_t len = 0;
     int rc = gs1_parse(data, strlen(data), &msg, err);
 
+    /* The file printer's folder (the sandbox's labels/ by default) is made on first use. */
+    if (rc == 0 && dest != NULL && strncmp(dest, "file:", 5) == 0)
+        mkdir(dest + 5, 0755);
     if (rc == 0)
         rc = gs1_format(&msg, GS1_SYNTAX_HRI, GS1_CARRIER_NONE, hri, sizeof hri, err);
     if (rc == 0)
