@@ -214,9 +214,10 @@ wedge_keys_feed(struct wedge_keys *k, unsigned code, int value, struct scan *out
         k->len = 0;
         k->overflow = false;
         if (bad)
-            return tt_err_set(err, TT_EINVAL, "wedge_keys_feed",
-                              "scan dropped: too long, or a key with no ASCII character in this "
-                              "layout (set the scanner to the configured keyboard layout)");
+            return tt_err_set(
+                err, TT_EINVAL, "wedge_keys_feed",
+                "scan dropped: too long, input events lost, or a key with no ASCII "
+                "character in this layout (set the scanner to the configured layout)");
         return rc == 0 ? 1 : rc;
     }
     if (code == KEY_TAB)

@@ -111,6 +111,14 @@ evdev_read(struct scanner *sc, struct scan *out, int timeout_ms, struct tt_err *
             int rc;
             memcpy(&ev, es->raw + es->raw_pos, sizeof ev);
             es->raw_pos += sizeof ev;
+            if (ev.type == EV_SYN && ev.code == SYN_DROPPED) {
+                /* The kernel lost events: the scan in progress has holes and
+                 * the modifier state is unknown. Start over, refuse it. */
+                wedge_keys_init(&es->keys, es->layout);
+                es->keys.tab_ends_scan = es->tab;
+                es->keys.overflow = true;
+                continue;
+            }
             if (ev.type != EV_KEY)
                 continue;
             rc = wedge_keys_feed(&es->keys, ev.code, ev.value, out, err);
