@@ -46,6 +46,7 @@ struct copy_ctx {
     struct md_products *md;
     PGconn *conn;
     const char *station;
+    const char *record_time; /* the transaction's time, the portal's recordTime */
     uint64_t bundle_seq;
     char *buf;
     size_t len, cap;
@@ -123,8 +124,10 @@ flush_copy(struct copy_ctx *c, struct tt_err *err)
 {
     if (c->len == 0)
         return 0;
-    if (PQputCopyData(c->conn, c->buf, (int)c->len) != 1)
+    if (PQputCopyData(c->conn, c->buf, (int)c->len) != 1) {
+        c->failed = 1;
         return tt_err_set(err, TT_EIO, "ingest", "COPY failed: %s", PQerrorMessage(c->conn));
+    }
     c->len = 0;
     return 0;
 }
@@ -161,7 +164,7 @@ on_event(void *vctx, uint64_t seq, const char *json, size_t len, struct tt_err *
     put_col(c, row->disposition, 0);
     put_col(c, row->event_time, 0);
     put_col(c, row->event_tz, 0);
-    put_col(c, NULL, 0); /* record_time: the portal's, set by the default below */
+    put_col(c, c->record_time, 0);
     put_col(c, row->read_point, 0);
     put_col(c, row->biz_location, 0);
     put_col(c, row->gtin, 0);
@@ -283,8 +286,11 @@ end_copy(PGconn *conn, int ok, struct tt_err *err)
     if (PQputCopyEnd(conn, ok ? NULL : "bundle refused") != 1)
         rc = TT_EIO;
     while ((res = PQgetResult(conn)) != NULL) {
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
         if (ok && PQresultStatus(res) != PGRES_COMMAND_OK)
-            rc = tt_err_set(err, TT_EIO, "ingest", "COPY: %s", PQresultErrorMessage(res));
+            rc = tt_err_set(err, state != NULL && strcmp(state, "23505") == 0 ? TT_EEXIST : TT_EIO,
+                            "ingest", "COPY: %s", PQresultErrorMessage(res));
         PQclear(res);
     }
     return rc;
@@ -341,42 +347,64 @@ key_window_ok(const struct portal_key *k, uint64_t seq, struct portal_bundle_res
     return 1;
 }
 
-/* Streams the verified bundle into a fresh staging table. */
+#define EVENT_COLUMNS                                                                              \
+    "station_id, event_id, seq, bundle_seq, event_type, action, biz_step, disposition,"            \
+    " event_time, event_tz, record_time, read_point, biz_location, gtin, lot, serial, sscc,"       \
+    " keys, content_hash, doc"
+
+/*
+ * Streams the verified bundle into events (direct = 1: the fast path, any
+ * eventID already stored makes it fail with TT_EEXIST) or into a fresh
+ * staging table. Returns 1 when the reader refused the bundle (r says why).
+ */
 static int
 stage_bundle(struct portal_store *st, const char *payload, const char *sigpath, const char *name,
-             const struct portal_key *k, uint64_t seq, struct md_products *md,
+             const struct portal_key *k, uint64_t seq, int direct, struct md_products *md,
              struct bundle_info *info, struct portal_bundle_result *r, struct tt_err *err)
 {
     PGconn *conn = portal_store_conn(st);
     struct copy_ctx c = {.md = md, .conn = conn, .station = k->station_id, .bundle_seq = seq};
     struct bundle_expect ex = {.station = k->station_id, .file_name = name};
     struct tt_err verr = {0};
-    PGresult *res;
+    PGresult *res = NULL, *now = NULL;
     int rc;
 
-    rc = portal_store_exec(st, "CREATE TEMP TABLE staging (LIKE events) ON COMMIT DROP", 0, NULL,
-                           NULL, err);
-    if (rc < 0)
-        return rc;
-    res = PQexec(conn, "COPY staging FROM STDIN");
-    if (PQresultStatus(res) != PGRES_COPY_IN) {
-        rc = tt_err_set(err, TT_EIO, "ingest", "COPY: %s", PQresultErrorMessage(res));
-        PQclear(res);
-        return rc;
+    md->n = 0;
+    rc = portal_store_exec(st, "SELECT now()", 0, NULL, &now, err);
+    if (rc == 0 && !direct)
+        rc = portal_store_exec(st, "CREATE TEMP TABLE staging (LIKE events) ON COMMIT DROP", 0,
+                               NULL, NULL, err);
+    if (rc == 0) {
+        c.record_time = PQgetvalue(now, 0, 0);
+        res = PQexec(conn, direct ? "COPY events (" EVENT_COLUMNS ") FROM STDIN"
+                                  : "COPY staging (" EVENT_COLUMNS ") FROM STDIN");
+        if (PQresultStatus(res) != PGRES_COPY_IN)
+            rc = tt_err_set(err, TT_EIO, "ingest", "COPY: %s", PQresultErrorMessage(res));
     }
     PQclear(res);
-    rc = bundle_verify_file(payload, sigpath, &k->pub, &ex, on_event, on_masterdata, &c, info,
-                            &verr);
-    if (rc == 0)
-        rc = flush_copy(&c, &verr);
-    free(c.buf);
-    r->n_events = c.n_events;
-    if (rc < 0) {
-        end_copy(conn, 0, NULL);
-        reject(r, "%s", verr.msg[0] ? verr.msg : "bundle does not verify");
-        return 1; /* refused, not a failure of the run */
+    if (rc == 0) {
+        rc = bundle_verify_file(payload, sigpath, &k->pub, &ex, on_event, on_masterdata, &c, info,
+                                &verr);
+        if (rc == 0)
+            rc = flush_copy(&c, &verr);
+        r->n_events = c.n_events;
+        if (c.failed) { /* the server stopped the COPY: say why (a duplicate eventID?) */
+            struct tt_err e3 = {0};
+
+            rc = end_copy(conn, 1, &e3);
+            rc = rc < 0 ? rc : TT_EIO;
+            if (err != NULL)
+                *err = e3;
+        } else if (rc < 0) {
+            end_copy(conn, 0, NULL);
+            reject(r, "%s", verr.msg[0] ? verr.msg : "bundle does not verify");
+            rc = 1; /* refused, not a failure of the run */
+        } else
+            rc = end_copy(conn, 1, err);
     }
-    return end_copy(conn, 1, err);
+    free(c.buf);
+    PQclear(now);
+    return rc;
 }
 
 /* The chain decision for a verified bundle (station row locked). */
@@ -430,20 +458,16 @@ import_staged(struct portal_store *st, struct portal_bundle_result *r, struct tt
     int rc;
 
     snprintf(seqs, sizeof seqs, "%" PRIu64, r->bundle_seq);
-    rc = portal_store_exec(
-        st,
-        "INSERT INTO events (station_id, event_id, seq, bundle_seq, event_type, action,"
-        " biz_step, disposition, event_time, event_tz, record_time, read_point, biz_location,"
-        " gtin, lot, serial, sscc, keys, content_hash, doc)"
-        " SELECT station_id, event_id, seq, bundle_seq, event_type, action, biz_step,"
-        " disposition, event_time, event_tz, now(), read_point, biz_location, gtin, lot,"
-        " serial, sscc, keys, content_hash, doc FROM staging"
-        " ON CONFLICT (station_id, event_id) DO NOTHING",
-        0, NULL, &res, err);
+    rc = portal_store_exec(st,
+                           "INSERT INTO events (" EVENT_COLUMNS ") SELECT " EVENT_COLUMNS
+                           " FROM staging ON CONFLICT (station_id, event_id) DO NOTHING",
+                           0, NULL, &res, err);
     if (rc < 0)
         return rc;
     r->n_new = strtoull(PQcmdTuples(res), NULL, 10);
     PQclear(res);
+    if (r->n_new == r->n_events)
+        return 0; /* every event was new: nothing can conflict */
     rc = portal_store_exec(
         st,
         "INSERT INTO event_conflicts (station_id, event_id, bundle_seq, stored_hash,"
@@ -540,38 +564,17 @@ record_rejection(struct portal_store *st, const struct portal_bundle_result *r)
                       4, params, NULL, NULL);
 }
 
-/* After staging: the chain decision, the import and the records, still in the transaction. */
+/* BEGIN, lock the station, check the hash again, stream the bundle. 1: duplicate or refused. */
 static int
-finish_bundle(struct portal_store *st, const struct bundle_info *info, const char *b2hex,
-              const struct portal_key *k, const char *payload, const struct md_products *md,
-              struct portal_bundle_result *r, struct tt_err *err)
-{
-    int rc = chain_decide(st, info, b2hex, r, err);
-
-    if (rc == 0 && r->outcome != PORTAL_FORK)
-        rc = import_staged(st, r, err);
-    if (rc == 0 && r->outcome != PORTAL_FORK)
-        rc = store_products(st, md, k->station_id, err);
-    if (rc == 0)
-        rc = record_bundle(st, info, b2hex, k->key_id, payload, r, err);
-    return rc;
-}
-
-/* One transaction: lock the station, stage, decide, import, record. */
-static int
-import_bundle(struct portal_store *st, const char *payload, const char *sigpath, const char *name,
-              const struct portal_key *k, uint64_t seq, const char *b2hex,
-              struct portal_bundle_result *r, struct tt_err *err)
+lock_and_stage(struct portal_store *st, const char *payload, const char *sigpath, const char *name,
+               const struct portal_key *k, uint64_t seq, const char *b2hex, int direct,
+               struct md_products *md, struct bundle_info *info, struct portal_bundle_result *r,
+               struct tt_err *err)
 {
     const char *params[1] = {k->station_id};
-    struct md_products *md = calloc(1, sizeof *md);
-    struct bundle_info info;
-    int rc;
+    int rc = portal_store_begin(st, err);
 
-    if (md == NULL)
-        return tt_err_set(err, TT_ENOMEM, "ingest", "out of memory");
-    memset(&info, 0, sizeof info);
-    rc = portal_store_begin(st, err);
+    memset(info, 0, sizeof *info);
     if (rc == 0)
         rc = portal_store_exec(st, "SELECT 1 FROM stations WHERE station_id = $1 FOR UPDATE", 1,
                                params, NULL, err);
@@ -579,13 +582,71 @@ import_bundle(struct portal_store *st, const char *payload, const char *sigpath,
     if (rc == 0)
         rc = known_hash(st, b2hex, r, err);
     if (rc == 0)
-        rc = stage_bundle(st, payload, sigpath, name, k, seq, md, &info, r, err);
-    if (rc == 0 && info.header.bundle_seq != seq) {
+        rc = stage_bundle(st, payload, sigpath, name, k, seq, direct, md, info, r, err);
+    if (rc == 0 && info->header.bundle_seq != seq) {
         reject(r, "%s", "header bundle number differs from the signed comment");
         rc = 1;
     }
+    return rc;
+}
+
+/* After staging: the chain decision, the import and the records, still in the transaction. */
+static int
+finish_bundle(struct portal_store *st, const struct bundle_info *info, const char *b2hex,
+              const struct portal_key *k, const char *payload, const struct md_products *md,
+              int direct, struct portal_bundle_result *r, struct tt_err *err)
+{
+    const char *params[1] = {k->station_id};
+    int rc = chain_decide(st, info, b2hex, r, err);
+
+    if (rc == 0 && r->outcome == PORTAL_FORK && direct) {
+        /* The events went straight in: undo them, keep only the fork's record. */
+        portal_store_rollback(st);
+        rc = portal_store_begin(st, err);
+        if (rc == 0)
+            rc = portal_store_exec(st, "SELECT 1 FROM stations WHERE station_id = $1 FOR UPDATE", 1,
+                                   params, NULL, err);
+        if (rc == 0)
+            rc = chain_decide(st, info, b2hex, r, err);
+    } else if (rc == 0 && r->outcome != PORTAL_FORK) {
+        if (direct)
+            r->n_new = r->n_events; /* the COPY would have failed on any known eventID */
+        else
+            rc = import_staged(st, r, err);
+        if (rc == 0)
+            rc = store_products(st, md, k->station_id, err);
+    }
     if (rc == 0)
-        rc = finish_bundle(st, &info, b2hex, k, payload, md, r, err);
+        rc = record_bundle(st, info, b2hex, k->key_id, payload, r, err);
+    return rc;
+}
+
+/*
+ * One transaction: lock the station, stream, decide, import, record. The
+ * first try COPYs straight into events (as fast as a plain COPY); if any
+ * eventID is already stored the COPY fails, everything is rolled back and
+ * the bundle goes through a staging table and INSERT ... ON CONFLICT.
+ */
+static int
+import_bundle(struct portal_store *st, const char *payload, const char *sigpath, const char *name,
+              const struct portal_key *k, uint64_t seq, const char *b2hex,
+              struct portal_bundle_result *r, struct tt_err *err)
+{
+    struct md_products *md = calloc(1, sizeof *md);
+    struct bundle_info info;
+    int direct = 1, rc;
+
+    if (md == NULL)
+        return tt_err_set(err, TT_ENOMEM, "ingest", "out of memory");
+    rc = lock_and_stage(st, payload, sigpath, name, k, seq, b2hex, direct, md, &info, r, err);
+    if (rc == TT_EEXIST) {
+        portal_store_rollback(st);
+        tt_err_clear(err);
+        direct = 0;
+        rc = lock_and_stage(st, payload, sigpath, name, k, seq, b2hex, direct, md, &info, r, err);
+    }
+    if (rc == 0)
+        rc = finish_bundle(st, &info, b2hex, k, payload, md, direct, r, err);
     if (rc == 0)
         rc = portal_store_commit(st, err);
     if (rc != 0) /* 1: a duplicate found under the lock, or refused by the reader */

@@ -629,6 +629,55 @@ test_trace(void **state)
     sig_seckey_free(kb);
 }
 
+#define CEV(id, note)                                                                              \
+    "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:" id                                         \
+    "\",\"eventTime\":\"2026-11-25T10:00:00.000"                                                   \
+    "+07:00\",\"eventTimeZoneOffset\":\"+07:00\",\"action\":\"OBSERVE\",\"bizStep\":"              \
+    "\"inspecting\","                                                                              \
+    "\"epcList\":[\"https://id.gs1.org/00/095201230000000028\"],\"tt:note\":\"" note "\"}"
+
+/* An eventID seen before: same content is no new event, other content is a conflict. */
+static void
+test_conflicts(void **state)
+{
+    static const char *const b1[] = {CEV("c1", "a"), CEV("c2", "a")};
+    static const char *const b2[] = {CEV("c2", "khác"), CEV("c3", "a")};
+    static const char *const b3[] = {CEV("c1", "a"), CEV("c4", "a")};
+    struct sig_seckey *kc = NULL;
+    struct sig_pubkey pc;
+    char dir[1100], sc[40], h1[65], h2[65], h3[65];
+    struct collected c;
+    struct portal_ingest_summary sum;
+
+    (void)state;
+    assert_int_equal(sig_key_generate(&kc, &pc, NULL), 0);
+    portal_station_id_for_key(&pc, sc);
+    assert_int_equal(portal_registry_add(st, sc, "Trạm kiểm tra", &pc, 1, NULL), 0);
+    stick(dir, sizeof dir, "conflicts");
+    write_bundle(dir, kc, &pc, 1, NULL, 1, b1, 2, h1);
+    write_bundle(dir, kc, &pc, 2, h1, 3, b2, 2, h2);
+    write_bundle(dir, kc, &pc, 3, h2, 5, b3, 2, h3);
+    ingest(dir, &c, &sum);
+    assert_int_equal(sum.n_accepted, 3);
+    assert_int_equal(c.r[0].n_new, 2);
+    assert_int_equal(c.r[1].n_new, 1);
+    assert_int_equal(c.r[1].n_conflicts, 1);
+    assert_int_equal(c.r[2].n_new, 1);
+    assert_int_equal(c.r[2].n_conflicts, 0);
+    assert_int_equal(q_int("SELECT count(*) FROM events WHERE station_id = $1", sc), 4);
+    assert_int_equal(q_int("SELECT count(*) FROM event_conflicts WHERE station_id = $1"
+                           " AND event_id = 'urn:uuid:c2' AND bundle_seq = 2",
+                           sc),
+                     1);
+    /* The stored event is the first one seen. */
+    assert_int_equal(q_int("SELECT count(*) FROM events WHERE event_id = 'urn:uuid:c2'"
+                           " AND doc->>'tt:note' = $1",
+                           "a"),
+                     1);
+    assert_int_equal(q_int("SELECT head_seq FROM stations WHERE station_id = $1", sc), 3);
+    sig_seckey_free(kc);
+}
+
 static void
 test_names(void **state)
 {
@@ -693,6 +742,7 @@ main(void)
         cmocka_unit_test(test_revoked_key),
         cmocka_unit_test(test_receipts),
         cmocka_unit_test(test_trace),
+        cmocka_unit_test(test_conflicts),
     };
     int failed = cmocka_run_group_tests_name("portal pure", pure, NULL, NULL);
 
