@@ -40,6 +40,7 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin DM_DISABLE_UDEV=1 TRAMTEM_LOCALEDIR=$B
 exec >$tmp/out/log.txt 2>&1
 set -x
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t tmpfs tmpfs /dev; mknod /dev/ubda b 98 0
+mknod /dev/null c 1 3; mknod /dev/zero c 1 5; chmod 666 /dev/null /dev/zero
 mkdir -p /dev/mapper; mknod /dev/mapper/control c 10 236
 K=$M/\$(uname -r)/kernel
 for m in fs/nls/nls_cp437 fs/nls/nls_utf8 fs/nls/nls_iso8859-1 fs/fat/fat fs/fat/vfat drivers/md/dm-mod; do
@@ -122,7 +123,7 @@ fsck.fat -n out/after-export.img >/dev/null
 
 # 2. the pulls
 cat out/pull.txt
-[ "$(wc -l <out/pull.txt)" -gt 10 ]
+[ "$(wc -l <out/pull.txt)" -ge 6 ]
 if grep -q BAD out/log.txt; then grep BAD out/log.txt; exit 1; fi
 ! grep -v 'reexport=0 verified=2' out/pull.txt | grep -q . || { echo "a re-export after a pull failed"; exit 1; }
 grep -q 'export=[1-9]' out/pull.txt                          # the pulls did fail the export
