@@ -15,29 +15,35 @@ bin=$BUILD/bench/bench-printers
 tmp=$(mktemp -d /tmp/tt-bench-labels.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+# Runs a command; prints "WALL CPU" in seconds (CPU = user + system of the
+# command and its children), so that a busy machine shows in the wall figure
+# but not in the CPU figure.
+measure() {
+    python3 -c 'import resource, subprocess, sys, time
+t = time.time()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.3f %.3f" % (time.time() - t, r.ru_utime + r.ru_stime))' "$@"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 
 echo "== steady state (one core)"
 "$bin"
 
 echo "== $N case labels from one CSV into one PDF"
 python3 bench/glabels/gen_csv.py "$N" "$tmp/labels.csv"
-t0=$(now)
 "$bin" --batch "$tmp/labels.csv" "$tmp/tramtem.pdf"
-t1=$(now)
-tt=$(elapsed "$t0" "$t1")
+set -- $(measure "$bin" --batch "$tmp/labels.csv" "$tmp/tramtem.pdf")
+tt_wall=$1 tt_cpu=$2
 pages=$(pdfinfo "$tmp/tramtem.pdf" | awk '/^Pages:/ {print $2}')
-echo "tramtem: $tt s wall (process included), $pages pages"
+echo "tramtem:         $tt_wall s wall, $tt_cpu s CPU (process included), $pages pages"
 if command -v glabels-3-batch >/dev/null 2>&1; then
     sed "s#@CSV@#$tmp/labels.csv#" bench/glabels/label.glabels.in >"$tmp/case.glabels"
-    t0=$(now)
-    glabels-3-batch -o "$tmp/glabels.pdf" "$tmp/case.glabels" >"$tmp/glabels.log" 2>&1
-    t1=$(now)
-    gl=$(elapsed "$t0" "$t1")
+    set -- $(measure glabels-3-batch -o "$tmp/glabels.pdf" "$tmp/case.glabels")
+    gl_wall=$1 gl_cpu=$2
     gpages=$(pdfinfo "$tmp/glabels.pdf" | awk '/^Pages:/ {print $2}')
-    echo "glabels-3-batch: $gl s wall, $gpages pages"
-    echo "ratio glabels/tramtem: $(awk -v a="$gl" -v b="$tt" 'BEGIN { printf "%.1f", a / b }')x"
+    echo "glabels-3-batch: $gl_wall s wall, $gl_cpu s CPU, $gpages pages"
+    echo "ratio glabels/tramtem: $(ratio "$gl_wall" "$tt_wall")x wall, $(ratio "$gl_cpu" "$tt_cpu")x CPU"
 else
     echo "glabels-3-batch not installed (apt-get install glabels): no comparison"
 fi
