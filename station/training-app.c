@@ -163,7 +163,7 @@ weigh_lines(struct training_app *a)
     char data[64];
     int64_t g = (a->weight_mg + 500) / 1000;
 
-    training_lines_add(&a->v.body, _("Weight: %lld,%03lld kg  (%s)"), (long long)(g / 1000),
+    training_lines_add(&a->v.body, _("Weight: %lld.%03lld kg  (%s)"), (long long)(g / 1000),
                        (long long)(g % 1000), a->weight_stable ? _("stable") : _("moving"));
     if (g <= 0 || g > 999999) {
         training_lines_add(&a->v.body, "%s", _("Put something on the scale."));
@@ -177,14 +177,27 @@ weigh_lines(struct training_app *a)
         training_lines_add(&a->v.body, "%s", x.line[i]);
 }
 
-/* Per trainee: right / answered and attempts, then each exercise. */
+/* One table row: name, class, lesson, exercise, result (display-width columns). */
+static void
+trainer_line(struct training_lines *l, const char *name, const char *cls, const char *lesson,
+             const char *ex, const char *result)
+{
+    char a[128], b[64], c[64], d[64];
+
+    training_pad(a, sizeof a, name, 22);
+    training_pad(b, sizeof b, cls, 8);
+    training_pad(c, sizeof c, lesson, 15);
+    training_pad(d, sizeof d, ex, 12);
+    training_lines_add(l, "%s %s %s %s %s", a, b, c, d, result);
+}
+
 static int
 trainer_row(void *ctx, const struct db_training_result *r)
 {
-    struct training_lines *l = ctx;
+    char result[64];
 
-    training_lines_add(l, "%-24.24s %-10.10s %-14.14s %-12.12s %s %d", r->name, r->class_name,
-                       r->lesson, r->exercise, r->correct ? _("right") : _("wrong"), r->attempts);
+    snprintf(result, sizeof result, "%s %d", r->correct ? _("right") : _("wrong"), r->attempts);
+    trainer_line(ctx, r->name, r->class_name, r->lesson, r->exercise, result);
     return 0;
 }
 
@@ -192,8 +205,8 @@ static void
 view_trainer(struct training_app *a)
 {
     snprintf(a->v.title, sizeof a->v.title, "%s", _("Trainer: class results"));
-    training_lines_add(&a->v.body, "%-24s %-10s %-14s %-12s %s", _("Name"), _("Class"), _("Lesson"),
-                       _("Exercise"), _("Result, answers"));
+    trainer_line(&a->v.body, _("Name"), _("Class"), _("Lesson"), _("Exercise"),
+                 _("Result, answers"));
     db_training_results(training_sandbox_db(a->sb), NULL, trainer_row, &a->v.body, NULL);
     if (a->v.body.n == 1)
         training_lines_add(&a->v.body, "%s", _("No results yet."));

@@ -513,7 +513,7 @@ event_line(void *ctx, const struct db_event_row *row)
                  json_number_value(json_object_get(q, "quantity")));
     else
         snprintf(what, sizeof what, _("lot %s"), event_lot(ev));
-    training_lines_add(out, "#%-3lld %-14s %-34s %s", (long long)row->seq, row->biz_step,
+    training_lines_add(out, "#%-3lld %-14s %-30s %s", (long long)row->seq, row->biz_step,
                        item[0] != '\0' ? item : "-", what);
     json_decref(ev);
     return out->n >= TRAINING_LINES_MAX;
@@ -522,11 +522,16 @@ event_line(void *ctx, const struct db_event_row *row)
 int
 training_events_lines(struct training_sandbox *sb, struct training_lines *out, struct tt_err *err)
 {
+    char h[4][64];
     int rc;
 
     training_lines_clear(out);
-    training_lines_add(out, "%-4s %-14s %-34s %s", _("Seq"), _("Business step"), _("Item"),
-                       _("Lot and quantity"));
+
+    training_pad(h[0], sizeof h[0], _("Seq"), 4);
+    training_pad(h[1], sizeof h[1], _("Business step"), 14);
+    training_pad(h[2], sizeof h[2], _("Item"), 30);
+    training_pad(h[3], sizeof h[3], _("Lot and quantity"), 24);
+    training_lines_add(out, "%s %s %s %s", h[0], h[1], h[2], h[3]);
     rc = db_events_after(training_sandbox_db(sb), 0, 0, event_line, out, err);
     return rc < 0 ? rc : 0;
 }

@@ -129,6 +129,23 @@ char_width(const char *s, size_t *n)
     return w < 0 ? 1 : w;
 }
 
+void
+training_pad(char *out, size_t len, const char *s, int cols)
+{
+    size_t i = 0, n, o = 0;
+    int w = 0;
+
+    while (s[i] != '\0' && w + char_width(s + i, &n) <= cols && o + n + 1 < len) {
+        w += char_width(s + i, &n);
+        memcpy(out + o, s + i, n);
+        o += n;
+        i += n;
+    }
+    for (; w < cols && o + 1 < len; w++)
+        out[o++] = ' ';
+    out[o] = '\0';
+}
+
 /* One paragraph (no '\n') wrapped at word boundaries. */
 static void
 wrap_para(struct training_lines *l, const char *p, size_t len, int cols, int indent)

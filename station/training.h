@@ -117,6 +117,9 @@ void training_lines_add(struct training_lines *l, const char *fmt, ...)
 /* Appends text wrapped at `cols` display columns ('\n' starts a new line). */
 void training_lines_wrap(struct training_lines *l, const char *text, int cols, int indent);
 
+/* s cut or padded with blanks to exactly `cols` display columns (for tables). */
+void training_pad(char *out, size_t len, const char *s, int cols);
+
 /* ---- the explainer ------------------------------------------------------------ */
 
 /*
