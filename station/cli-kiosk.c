@@ -65,9 +65,13 @@ int
 cli_kiosk(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"scale", required_argument, NULL, 's'},   {"scanner", required_argument, NULL, 'c'},
-        {"printer", required_argument, NULL, 'p'}, {"auto", no_argument, NULL, 'a'},
-        {"scan-back", no_argument, NULL, 'b'},     {NULL, 0, NULL, 0},
+        {"scale", required_argument, NULL, 's'},
+        {"scanner", required_argument, NULL, 'c'},
+        {"printer", required_argument, NULL, 'p'},
+        {"auto", no_argument, NULL, 'a'},
+        {"scan-back", no_argument, NULL, 'b'},
+        {"export-to", required_argument, NULL, 'e'},
+        {NULL, 0, NULL, 0},
     };
     struct kiosk_opts o = {0};
     struct tt_err err = {0};
@@ -91,17 +95,21 @@ cli_kiosk(struct cli_ctx *ctx, int argc, char **argv)
         case 'b':
             scan_back = 1;
             break;
+        case 'e':
+            o.export_to = optarg;
+            break;
         default:
             return cli_usage_error(
                 "kiosk", "%s",
                 _("options: --scale SPEC --scanner SPEC --printer QUEUE|file:DIR "
-                  "--auto --scan-back"));
+                  "--auto --scan-back --export-to DIR"));
         }
     }
     o.db_path = ctx->db_path;
     o.scale_spec = env_or(o.scale_spec, "TRAMTEM_SCALE");
     o.scanner_spec = env_or(o.scanner_spec, "TRAMTEM_SCANNER");
     o.printer = env_or(o.printer, "TRAMTEM_PRINTER");
+    o.export_to = env_or(o.export_to, "TRAMTEM_EXPORT_TO");
     o.labels_dir = labels_dir();
     o.lang_en = ctx->lang == TT_LANG_EN;
     o.scan_back = scan_back || o.scanner_spec != NULL;

@@ -55,6 +55,7 @@ struct core {
     int64_t pallet_label_id; /* SSCC label being printed, for the aggregation */
 
     int64_t msg_until_ms;
+    int exporting; /* a CORE_FX_EXPORT is out, no answer yet */
 
     struct core_fx fx[CORE_FX_MAX];
     int fx_head, n_fx;

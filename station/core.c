@@ -20,6 +20,7 @@ static const struct core_binding bindings[] = {
     {CORE_SCR_RECOVER, CORE_KEY_F4, CORE_ACT_VOID},
     {CORE_SCR_RECOVER, CORE_KEY_ESC, CORE_ACT_BACK},
     {CORE_SCR_PRODUCT, CORE_KEY_ENTER, CORE_ACT_OK},
+    {CORE_SCR_PRODUCT, CORE_KEY_F5, CORE_ACT_EXPORT},
     {CORE_SCR_PRODUCT, CORE_KEY_F7, CORE_ACT_SUMMARY},
     {CORE_SCR_PRODUCT, CORE_KEY_F9, CORE_ACT_SIGN_OUT},
     {CORE_SCR_PRODUCT, CORE_KEY_F10, CORE_ACT_QUIT},
@@ -42,6 +43,7 @@ static const struct core_binding bindings[] = {
     {CORE_SCR_PALLET, CORE_KEY_F2, CORE_ACT_FINISH},
     {CORE_SCR_PALLET, CORE_KEY_ESC, CORE_ACT_BACK},
     {CORE_SCR_RECEIVE, CORE_KEY_ESC, CORE_ACT_BACK},
+    {CORE_SCR_SUMMARY, CORE_KEY_F5, CORE_ACT_EXPORT},
     {CORE_SCR_SUMMARY, CORE_KEY_ESC, CORE_ACT_BACK},
     {CORE_SCR_QUIT, CORE_KEY_ENTER, CORE_ACT_OK},
     {CORE_SCR_QUIT, CORE_KEY_ESC, CORE_ACT_BACK},
@@ -864,6 +866,14 @@ do_action(struct core *c, enum core_action a)
     case CORE_ACT_FINISH:
         core_pallet_finish(c);
         break;
+    case CORE_ACT_EXPORT:
+        if (c->exporting)
+            break; /* one export at a time */
+        c->exporting = 1;
+        db_audit_add(c->db, "kiosk.export", "", "", NULL);
+        core_push_fx(c, CORE_FX_EXPORT, 0, 0);
+        core_msg(c, CORE_MSG_EXPORTING, CORE_LVL_WARN, NULL);
+        break;
     default:
         break;
     }
@@ -1022,6 +1032,14 @@ core_handle(struct core *c, const struct core_event *ev)
         break;
     case CORE_EV_TICK:
         tick(c);
+        break;
+    case CORE_EV_EXPORT:
+        c->exporting = 0;
+        core_msg(c,
+                 ev->u.export.code == 0            ? CORE_MSG_EXPORTED
+                 : ev->u.export.code == TT_EDEVICE ? CORE_MSG_EXPORT_NO_STICK
+                                                   : CORE_MSG_EXPORT_FAILED,
+                 ev->u.export.code == 0 ? CORE_LVL_OK : CORE_LVL_ERROR, ev->u.export.detail);
         break;
     }
     c->v.n_waiting_scan = c->n_wait;

@@ -94,6 +94,7 @@ enum core_event_kind {
     CORE_EV_JOB,
     CORE_EV_DEVICE,
     CORE_EV_TICK,
+    CORE_EV_EXPORT, /* the export to the USB stick ended */
 };
 
 struct core_event {
@@ -124,16 +125,21 @@ struct core_event {
             enum core_device dev;
             enum core_dev_state state;
         } device;
+        struct {
+            int code;           /* 0, TT_EDEVICE (no stick) or another TT_E* */
+            const char *detail; /* borrowed, may be NULL: what the exporter said */
+        } export;
     } u;
 };
 
 /* ---- effects ------------------------------------------------------------ */
 
 enum core_fx_kind {
-    CORE_FX_PRINT, /* render and send label `label_id` */
-    CORE_FX_BEEP,  /* `arg` 0: attention, 1: error */
-    CORE_FX_ZERO,  /* zero the scale */
-    CORE_FX_QUIT,  /* a manager allowed leaving the kiosk */
+    CORE_FX_PRINT,  /* render and send label `label_id` */
+    CORE_FX_BEEP,   /* `arg` 0: attention, 1: error */
+    CORE_FX_ZERO,   /* zero the scale */
+    CORE_FX_QUIT,   /* a manager allowed leaving the kiosk */
+    CORE_FX_EXPORT, /* write the signed bundles to the USB stick; answer with CORE_EV_EXPORT */
 };
 
 struct core_fx {
@@ -200,6 +206,10 @@ enum core_msg {
     CORE_MSG_RECEIVED,
     CORE_MSG_STORE_ERROR, /* detail: English text from the store */
     CORE_MSG_DEMO_GTIN,   /* demo product in production mode */
+    CORE_MSG_EXPORTING,
+    CORE_MSG_EXPORTED,
+    CORE_MSG_EXPORT_NO_STICK,
+    CORE_MSG_EXPORT_FAILED,
     CORE_MSG_COUNT,
 };
 
@@ -344,6 +354,7 @@ enum core_action {
     CORE_ACT_ZERO,
     CORE_ACT_NEW_LOT,
     CORE_ACT_FINISH, /* pallet: print the SSCC label */
+    CORE_ACT_EXPORT, /* day's end: bundles to the USB stick */
     CORE_ACT_COUNT,
 };
 

@@ -8,12 +8,16 @@
 #include "kiosk.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../db/db.h"
 #include "../scanners/scale.h"
@@ -73,6 +77,10 @@ struct kiosk {
     int n_recent;
     int64_t last_tick;
     int quit;
+    pid_t export_pid; /* `tramtem export` running, or 0 */
+    int export_fd;    /* its stdout+stderr */
+    char export_out[1024];
+    size_t export_len;
 };
 
 /* ---- simulated devices (demo) ----------------------------------------------- */
@@ -235,6 +243,124 @@ read_scanner(struct kiosk *k, int64_t now)
     return n > 0;
 }
 
+/* ---- export: `tramtem export` in a child, its words shown when it ends ---------- */
+
+/*
+ * The export (signing, the stick's write protocol, read-back) is the CLI's
+ * `tramtem export`; the kiosk runs that same program as a child, with no
+ * shell and no terminal, and shows its last line. The screen stays alive.
+ */
+static void
+export_done(struct kiosk *k, int code, const char *detail, int64_t now)
+{
+    struct core_event ev = {.kind = CORE_EV_EXPORT, .now_ms = now};
+
+    ev.u.export.code = code;
+    ev.u.export.detail = detail;
+    core_handle(k->core, &ev);
+}
+
+static void
+export_start(struct kiosk *k, int64_t now)
+{
+    char self[PATH_MAX];
+    char *argv[10];
+    int p[2], n = 0;
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+
+    if (k->export_pid != 0)
+        return;
+    if (len <= 0 || pipe2(p, O_CLOEXEC) != 0) {
+        export_done(k, TT_EIO, strerror(errno), now);
+        return;
+    }
+    self[len] = '\0';
+    argv[n++] = self;
+    argv[n++] = (char *)(uintptr_t) "--lang";
+    argv[n++] = (char *)(uintptr_t)(k->o->lang_en ? "en" : "vi");
+    argv[n++] = (char *)(uintptr_t) "--db";
+    argv[n++] = (char *)(uintptr_t)k->o->db_path;
+    argv[n++] = (char *)(uintptr_t) "export";
+    if (k->o->export_to != NULL) {
+        argv[n++] = (char *)(uintptr_t) "--to";
+        argv[n++] = (char *)(uintptr_t)k->o->export_to;
+    }
+    argv[n] = NULL;
+    k->export_pid = fork();
+    if (k->export_pid == 0) {
+        int nul = open("/dev/null", O_RDONLY);
+
+        dup2(nul, 0);
+        dup2(p[1], 1);
+        dup2(p[1], 2);
+        execv(self, argv);
+        _exit(127);
+    }
+    close(p[1]);
+    if (k->export_pid < 0) {
+        k->export_pid = 0;
+        close(p[0]);
+        export_done(k, TT_EIO, strerror(errno), now);
+        return;
+    }
+    k->export_fd = p[0];
+    k->export_len = 0;
+    fcntl(k->export_fd, F_SETFL, O_NONBLOCK);
+}
+
+/* The last non-empty line of what the exporter said, without "tramtem: ". */
+static const char *
+export_last_line(struct kiosk *k)
+{
+    char *s = k->export_out, *line;
+    size_t n = k->export_len;
+
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+        n--;
+    s[n] = '\0';
+    line = strrchr(s, '\n');
+    line = line != NULL ? line + 1 : s;
+    if (strncmp(line, "tramtem: ", 9) == 0)
+        line += 9;
+    return line;
+}
+
+static int
+export_poll(struct kiosk *k, int64_t now)
+{
+    char buf[512];
+    ssize_t n;
+    int status = 0;
+
+    if (k->export_pid == 0)
+        return 0;
+    while ((n = read(k->export_fd, buf, sizeof buf)) > 0) {
+        size_t room = sizeof k->export_out - 1;
+
+        if ((size_t)n > room)
+            n = (ssize_t)room;
+        if (k->export_len + (size_t)n > room) { /* keep the end: the verdict is last */
+            size_t drop = k->export_len + (size_t)n - room;
+
+            memmove(k->export_out, k->export_out + drop, k->export_len - drop);
+            k->export_len -= drop;
+        }
+        memcpy(k->export_out + k->export_len, buf, (size_t)n);
+        k->export_len += (size_t)n;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return 0;
+    close(k->export_fd);
+    waitpid(k->export_pid, &status, 0);
+    k->export_pid = 0;
+    export_done(k,
+                WIFEXITED(status) && WEXITSTATUS(status) == 0    ? 0
+                : WIFEXITED(status) && WEXITSTATUS(status) == 69 ? TT_EDEVICE
+                                                                 : TT_EIO,
+                export_last_line(k), now);
+    return 1;
+}
+
 /* ---- effects ------------------------------------------------------------------ */
 
 static void
@@ -259,6 +385,9 @@ run_effects(struct kiosk *k, int64_t now)
             break;
         case CORE_FX_QUIT:
             k->quit = 1;
+            break;
+        case CORE_FX_EXPORT:
+            export_start(k, now);
             break;
         }
     }
@@ -302,6 +431,8 @@ loop(struct kiosk *k)
             pfd[n++] = (struct pollfd){.fd = scale_fd(k->scale), .events = POLLIN};
         if (k->scanner != NULL && scanner_fd(k->scanner) >= 0)
             pfd[n++] = (struct pollfd){.fd = scanner_fd(k->scanner), .events = POLLIN};
+        if (k->export_pid != 0)
+            pfd[n++] = (struct pollfd){.fd = k->export_fd, .events = POLLIN};
         nj = kiosk_printer_fds(k->printer, jobs, 16);
         for (int i = 0; i < nj; i++)
             pfd[n++] = (struct pollfd){.fd = jobs[i], .events = POLLIN};
@@ -313,6 +444,7 @@ loop(struct kiosk *k)
         redraw |= read_scale(k, now);
         redraw |= read_scanner(k, now);
         redraw |= kiosk_printer_poll(k->printer, k->core, now);
+        redraw |= export_poll(k, now);
         if (now - k->last_tick >= 1000) {
             struct core_event ev = {.kind = CORE_EV_TICK, .now_ms = now};
 
@@ -388,6 +520,10 @@ kiosk_run(const struct kiosk_opts *o, struct tt_err *err)
         loop(&k);
     }
     ui_close(k.ui);
+    if (k.export_pid != 0) { /* let a running export finish its write protocol */
+        close(k.export_fd);
+        waitpid(k.export_pid, NULL, 0);
+    }
     /* Jobs still out are left to CUPS; their labels stay `sent` and show up after a restart. */
     kiosk_printer_free(k.printer);
     scanner_close(k.scanner);

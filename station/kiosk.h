@@ -23,6 +23,7 @@ struct kiosk_opts {
     const char *printer;      /* CUPS queue, "file:DIR", or NULL: the CUPS default queue */
     const char *labels_dir;   /* label templates */
     const char *demo_hint;    /* sign-in hint in demo mode, or NULL */
+    const char *export_to;    /* export into this folder instead of the USB stick, or NULL */
     int demo;
     int lang_en;
     int auto_print;

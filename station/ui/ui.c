@@ -138,6 +138,11 @@ static const char *const msg_words[CORE_MSG_COUNT] = {
     [CORE_MSG_STORE_ERROR] = N_("Could not save: call the manager (details below)."),
     [CORE_MSG_DEMO_GTIN] =
         N_("Demo products (GTIN 952…) can be labelled only in demo or training mode."),
+    [CORE_MSG_EXPORTING] = N_("Writing the records to the USB stick… do not pull it out."),
+    [CORE_MSG_EXPORTED] = N_("Records written to the USB stick: you may take it out."),
+    [CORE_MSG_EXPORT_NO_STICK] = N_("No USB stick found: plug one in and press F5 again."),
+    [CORE_MSG_EXPORT_FAILED] =
+        N_("The export did not finish (see below): try again or call the manager."),
 };
 
 static const char *const action_words[CORE_ACT_COUNT] = {
@@ -157,6 +162,7 @@ static const char *const action_words[CORE_ACT_COUNT] = {
     [CORE_ACT_ZERO] = N_("Zero"),
     [CORE_ACT_NEW_LOT] = N_("New lot"),
     [CORE_ACT_FINISH] = N_("Pallet label"),
+    [CORE_ACT_EXPORT] = N_("Export to USB"),
 };
 
 static const char *

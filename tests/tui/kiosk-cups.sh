@@ -72,7 +72,10 @@ wait_for "Hãy đặt hàng lên cân."
 keys +
 wait_for "Nhấn F2 hoặc Enter để in tem."
 keys F2
-wait_for "Đã in tem."
+for _ in $(seq 100); do
+    [ "$(sql "$db" "SELECT count(*) FROM labels WHERE state='printed'")" = 3 ] && break
+    sleep 0.05
+done
 expect_eq "$(sql "$db" "SELECT count(*) FROM labels")" 3 "labels in all"
 expect_eq "$(sql "$db" "SELECT count(DISTINCT serial) FROM labels")" 3 "distinct serials"
 expect_eq "$(sql "$db" "SELECT count(*) FROM labels WHERE state='printed'")" 3 "printed labels"
