@@ -621,9 +621,18 @@ print_cmd(struct cli_ctx *ctx, int argc, char **argv)
         return rc;
     }
     memset(&l, 0, sizeof l);
-    if (a.data != NULL) {
+    /* The queue first: a missing printer must not cost a serial number. */
+    if ((fmt = format_for_dest(&a, a.printer, &dpi, &err)) < 0) {
+        label_fields_free(f);
+        if (fmt == TT_ENOTFOUND)
+            return cli_fail(TT_EDEVICE,
+                            _("There is no printer queue '%s'. See 'tramtem printer list'."),
+                            a.printer != NULL ? a.printer : "(default)");
+        return cli_fail(fmt, "%s (%s)", cli_code_text(fmt), err.msg);
+    }
+    if (rc == 0 && a.data != NULL) {
         rc = fields_from_data(&a, f, &err);
-    } else {
+    } else if (rc == 0) {
         rc = db_open(ctx->db_path, 0, &db, &err);
         if (rc == 0)
             rc = prepare_record(db, &a, &l, f, &err);
@@ -631,15 +640,13 @@ print_cmd(struct cli_ctx *ctx, int argc, char **argv)
     if (rc == 0)
         rc = label_tpl_find(templates_dir(), a.tpl_name != NULL ? a.tpl_name : l.template, &tpl,
                             &err);
-    if (rc == 0 && (fmt = format_for_dest(&a, a.printer, &dpi, &err)) < 0)
-        rc = fmt;
     if (rc == 0)
         rc = label_render(tpl, f, (enum label_format)fmt, fmt == LABEL_FMT_PDF ? a.dpi : dpi, &doc,
                           &len, NULL, &err);
     if (l.id > 0)
         snprintf(title, sizeof title, "label-%" PRId64, l.id);
     else
-        snprintf(title, sizeof title, "%s", a.tpl_name);
+        snprintf(title, sizeof title, "%s", a.tpl_name != NULL ? a.tpl_name : "label");
     if (rc == 0) {
         struct printer_job_req req = {.dest = a.printer,
                                       .doc = doc,

@@ -118,6 +118,13 @@ serial3=$(q "select serial from labels where id=$id3")
 [ "$(q "select serial from labels where id=$id3")" = "$serial3" ]
 [ "$(q "select count(*) from labels")" -eq 4 ] # the reprint made no new label
 
+# A queue that does not exist costs no serial: nothing is allocated.
+set +e
+"$T" --lang en --db "$db" print --lot "$lot" --weight 1 --printer nosuch 2>"$tmp/p8.err"
+rc=$?
+set -e
+[ $rc -eq 69 ] && grep -q "no printer queue .nosuch." "$tmp/p8.err" && [ "$(q "select count(*) from labels")" -eq 4 ] || { echo "rc=$rc"; cat "$tmp/p8.err"; exit 1; }
+
 # 4. raw ZPL: what arrives at the socket is byte for byte what tramtem made.
 zout=$(cups_rig_raw_queue zebra)
 data="(01)99506000134355(3103)001250(13)261125(10)ZPL-1"
