@@ -705,6 +705,44 @@ lots_typed_closed_and_roles(void **state)
     t_free(t);
 }
 
+static void
+export_is_an_effect_with_an_answer(void **state)
+{
+    struct t *t = t_new();
+    struct core_event ev = {.kind = CORE_EV_EXPORT};
+    struct core_fx fx;
+    int n = 0;
+
+    (void)state;
+    sign_in(t, 1, "2468");
+    assert_int_equal(V(t)->screen, CORE_SCR_PRODUCT);
+    t->answer_jobs = 0;
+    {
+        struct core_event k = {.kind = CORE_EV_KEY, .now_ms = t->now};
+
+        k.u.key.key = CORE_KEY_F5;
+        core_handle(t->core, &k);
+        core_handle(t->core, &k); /* pressed twice: still one export */
+    }
+    while (core_next_fx(t->core, &fx))
+        n += fx.kind == CORE_FX_EXPORT;
+    assert_int_equal(n, 1);
+    assert_int_equal(V(t)->msg, CORE_MSG_EXPORTING);
+    ev.now_ms = t->now;
+    ev.u.export.code = TT_EDEVICE;
+    ev.u.export.detail = "No USB stick found.";
+    core_handle(t->core, &ev);
+    assert_int_equal(V(t)->msg, CORE_MSG_EXPORT_NO_STICK);
+    assert_string_equal(V(t)->msg_detail, "No USB stick found.");
+    key(t, CORE_KEY_F5);
+    ev.u.export.code = 0;
+    ev.u.export.detail = NULL;
+    core_handle(t->core, &ev);
+    assert_int_equal(V(t)->msg, CORE_MSG_EXPORTED);
+    assert_int_equal(n_audit(t, "kiosk.export"), 2);
+    t_free(t);
+}
+
 int
 main(void)
 {
@@ -719,6 +757,7 @@ main(void)
         cmocka_unit_test(printer_failure_is_told_and_kept),
         cmocka_unit_test(devices_are_told_in_words),
         cmocka_unit_test(lots_typed_closed_and_roles),
+        cmocka_unit_test(export_is_an_effect_with_an_answer),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
