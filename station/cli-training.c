@@ -31,7 +31,8 @@ struct topts {
 };
 
 #define USAGE                                                                                      \
-    N_("usage: tramtem training [--dir DIR] [--scale SPEC] [--scanner SPEC] [--printer DEST]\n"    \
+    N_("usage: tramtem training [--dir DIR] [--sim | --scale SPEC --scanner SPEC] [--printer "     \
+       "DEST]\n"                                                                                   \
        "       tramtem training explain DATA...|-\n"                                               \
        "       tramtem training lessons\n"                                                         \
        "       tramtem training check --name NAME --class CLASS [--printer DEST] LESSON "          \
@@ -91,6 +92,9 @@ parse_opts(int argc, char **argv, struct topts *o)
             break;
         case 'y':
             o->yes = 1;
+            break;
+        case 'm': /* simulated scale and scanner even when real ones are plugged in */
+            o->scale = o->scanner = "sim:";
             break;
         default:
             return -1;

@@ -184,10 +184,10 @@ trainer_line(struct training_lines *l, const char *name, const char *cls, const 
 {
     char a[128], b[64], c[64], d[64];
 
-    training_pad(a, sizeof a, name, 22);
-    training_pad(b, sizeof b, cls, 8);
+    training_pad(a, sizeof a, name, 17);
+    training_pad(b, sizeof b, cls, 7);
     training_pad(c, sizeof c, lesson, 15);
-    training_pad(d, sizeof d, ex, 12);
+    training_pad(d, sizeof d, ex, 11);
     training_lines_add(l, "%s %s %s %s %s", a, b, c, d, result);
 }
 

@@ -456,8 +456,21 @@ training_check(const struct training_exercise *ex, struct training_sandbox *sb, 
         return check_valid(ex, ans, out);
     case TRAINING_ENCODE_WEIGHT:
         return check_encode_weight(ex, ans, out);
-    case TRAINING_MAKE_LABEL:
-        return check_make_label(ex, answer != NULL ? answer : "", out, err);
+    case TRAINING_MAKE_LABEL: {
+        /* GS1 data is case- and byte-exact: only the blanks around it go. */
+        const char *a = answer != NULL ? answer : "";
+        char raw[ANSWER_MAX];
+        size_t n;
+
+        while (*a == ' ' || *a == '\t')
+            a++;
+        n = strlen(a) < sizeof raw - 1 ? strlen(a) : sizeof raw - 1;
+        memcpy(raw, a, n);
+        while (n > 0 && (raw[n - 1] == ' ' || raw[n - 1] == '\t' || raw[n - 1] == '\n'))
+            n--;
+        raw[n] = '\0';
+        return check_make_label(ex, raw, out, err);
+    }
     case TRAINING_TRACE_BACK:
     case TRAINING_TRACE_FORWARD:
         return check_trace(ex, sb, ans, out, err);

@@ -150,7 +150,7 @@ training_sandbox_open(const char *dir, const char *station_db, const char *demo_
                       struct training_sandbox **out, struct tt_err *err)
 {
     struct training_sandbox *sb;
-    char mode[DB_SETTING_VALUE_MAX];
+    char mode[DB_SETTING_VALUE_MAX] = "";
     int rc;
 
     *out = NULL;
