@@ -215,6 +215,24 @@ fields_from_data(const struct label_args *a, struct label_fields *f, struct tt_e
     return rc != 0 ? rc : apply_sets(f, a, err);
 }
 
+/* Writes s as a JSON string (quotes, backslashes and control characters escaped). */
+static void
+json_str(const char *s)
+{
+    putchar('"');
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
 static int
 write_file(const char *path, const unsigned char *data, size_t len, struct tt_err *err)
 {
@@ -280,12 +298,16 @@ label_render_cmd(struct cli_ctx *ctx, int argc, char **argv)
     if (rc == 0)
         rc = write_file(a.out, data, len, &err);
     if (rc == 0 && a.json) {
-        printf("{\"template\":\"%s\",\"dpi\":%d,\"width\":%d,\"height\":%d,\"barcodes\":[",
-               label_tpl_name(tpl), info.dpi, info.width_dots, info.height_dots);
-        for (size_t i = 0; i < info.n_barcodes; i++)
-            printf("%s{\"hri\":\"%s\",\"module_dots\":%d,\"rows\":%d}", i > 0 ? "," : "",
-                   info.barcode[i].dl ? info.barcode[i].data : info.barcode[i].hri,
-                   info.barcode[i].module_dots, info.barcode[i].rows);
+        printf("{\"template\":");
+        json_str(label_tpl_name(tpl));
+        printf(",\"dpi\":%d,\"width\":%d,\"height\":%d,\"barcodes\":[", info.dpi, info.width_dots,
+               info.height_dots);
+        for (size_t i = 0; i < info.n_barcodes; i++) {
+            printf("%s{\"hri\":", i > 0 ? "," : "");
+            json_str(info.barcode[i].dl ? info.barcode[i].data : info.barcode[i].hri);
+            printf(",\"module_dots\":%d,\"rows\":%d}", info.barcode[i].module_dots,
+                   info.barcode[i].rows);
+        }
         printf("]}\n");
     }
     free(data);
@@ -558,10 +580,14 @@ follow_job(struct printer_job *job, struct db *db, const struct db_label *l, con
             told_offline = 1;
         }
     }
-    if (json)
-        printf("{\"label\":%" PRId64 ",\"state\":\"%s\",\"job\":\"%s\",\"message\":\"%s\"}\n",
-               db != NULL ? l->id : (int64_t)0, printer_job_state_name(st.state), st.job_ref,
-               st.message);
+    if (json) {
+        printf("{\"label\":%" PRId64 ",\"state\":\"%s\",\"job\":", db != NULL ? l->id : (int64_t)0,
+               printer_job_state_name(st.state));
+        json_str(st.job_ref);
+        printf(",\"message\":");
+        json_str(st.message);
+        printf("}\n");
+    }
     if (st.state == PRINTER_JOB_COMPLETED) {
         record(db, l, DB_LABEL_PRINTED, queue, &st);
         fprintf(stderr, "%s %s\n", outcome_text(&st), st.job_ref);
