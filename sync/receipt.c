@@ -132,6 +132,14 @@ copy_str(char *dst, size_t cap, json_t *v)
 }
 
 static int
+kind_is(json_t *root, const char *kind)
+{
+    const char *k = json_string_value(json_object_get(root, "kind"));
+
+    return k != NULL && strcmp(k, kind) == 0;
+}
+
+static int
 get_u64(json_t *obj, const char *key, uint64_t *out)
 {
     json_t *v = json_object_get(obj, key);
@@ -190,8 +198,7 @@ receipt_fill(struct receipt *r, json_t *root)
 {
     uint64_t fmt;
 
-    if (get_u64(root, "format", &fmt) != 0 || fmt != 1 ||
-        strcmp(json_string_value(json_object_get(root, "kind")) ?: "", "receipt") != 0)
+    if (get_u64(root, "format", &fmt) != 0 || fmt != 1 || !kind_is(root, "receipt"))
         return -1;
     if (copy_str(r->station, sizeof r->station, json_object_get(root, "station")) ||
         copy_str(r->station_key_id, sizeof r->station_key_id,
@@ -365,8 +372,8 @@ masterdata_parse(const char *json, size_t len, const char *trusted, struct maste
         return tt_err_set(err, TT_ENOMEM, "masterdata_parse", "no memory");
     }
     if (!json_is_object(root) || get_u64(root, "format", &fmt) || fmt != 1 ||
-        strcmp(json_string_value(json_object_get(root, "kind")) ?: "", "masterdata") != 0 ||
-        get_u64(root, "version", &md->version) || md->version == 0 ||
+        !kind_is(root, "masterdata") || get_u64(root, "version", &md->version) ||
+        md->version == 0 ||
         copy_str(md->portal_time, sizeof md->portal_time, json_object_get(root, "portal_time")) ||
         md_products(md, json_object_get(root, "products")) ||
         md_revoked(md, json_object_get(root, "revoked_keys")))
