@@ -240,6 +240,40 @@ feed(struct core *c, enum core_event_kind kind, int a, int64_t b)
     core_handle(c, &ev);
 }
 
+/* Follows the jobs in flight until none is left or `ms` passed. */
+static void
+drain_jobs(struct kiosk_printer *kp, struct core *c, double ms)
+{
+    for (double end = now_ms() + ms; kiosk_printer_busy(kp) && now_ms() < end;) {
+        struct pollfd pf[16];
+        int fds[16], nf = kiosk_printer_fds(kp, fds, 16);
+
+        for (int k = 0; k < nf; k++)
+            pf[k] = (struct pollfd){.fd = fds[k], .events = POLLIN};
+        poll(pf, (nfds_t)nf, 20);
+        kiosk_printer_poll(kp, c, wall_ms());
+    }
+}
+
+/* Accepted: the label left `queued` (sent, or printed on a file printer). 1, -1 failed, 0 late. */
+static int
+wait_accepted(struct db *db, struct kiosk_printer *kp, struct core *c, int64_t id, double t0)
+{
+    while (id != 0 && now_ms() - t0 < 5000) {
+        struct db_label l;
+        struct pollfd pf[16];
+        int fds[16], nf = kiosk_printer_fds(kp, fds, 16);
+
+        for (int k = 0; k < nf; k++)
+            pf[k] = (struct pollfd){.fd = fds[k], .events = POLLIN};
+        poll(pf, (nfds_t)nf, 5);
+        kiosk_printer_poll(kp, c, wall_ms());
+        if (db_label_get(db, id, &l, NULL) == 0 && l.state != DB_LABEL_QUEUED)
+            return l.state == DB_LABEL_SENT || l.state == DB_LABEL_PRINTED ? 1 : -1;
+    }
+    return 0;
+}
+
 static void
 bench_weigh(const char *dir, const char *datadir)
 {
@@ -293,41 +327,21 @@ bench_weigh(const char *dir, const char *datadir)
             }
         tr[na] = now_ms() - t0 - ta[na]; /* render + job handed to the worker */
         na++;
-        /* Accepted: the label left `queued` (sent, or printed on a file printer). */
-        while (id != 0 && now_ms() - t0 < 5000) {
-            struct db_label l;
-            struct pollfd pf[16];
-            int fds[16], nf = kiosk_printer_fds(kp, fds, 16);
-
-            for (int k = 0; k < nf; k++)
-                pf[k] = (struct pollfd){.fd = fds[k], .events = POLLIN};
-            poll(pf, (nfds_t)nf, 5);
-            kiosk_printer_poll(kp, c, wall_ms());
-            if (db_label_get(db, id, &l, NULL) == 0 && l.state != DB_LABEL_QUEUED) {
-                if (l.state == DB_LABEL_SENT || l.state == DB_LABEL_PRINTED)
-                    t[n++] = now_ms() - t0;
-                else
-                    n_failed++;
-                break;
-            }
+        switch (wait_accepted(db, kp, c, id, t0)) {
+        case 1:
+            t[n++] = now_ms() - t0;
+            break;
+        case -1:
+            n_failed++;
+            break;
+        default:
+            break;
         }
         feed(c, CORE_EV_WEIGHT, CORE_W_STABLE, 0); /* taken off */
         /* One operator: the next item goes on once this label is out (at most 2 s). */
-        for (double end = now_ms() + 2000; kiosk_printer_busy(kp) && now_ms() < end;) {
-            struct pollfd pf[16];
-            int fds[16], nf = kiosk_printer_fds(kp, fds, 16);
-
-            for (int k = 0; k < nf; k++)
-                pf[k] = (struct pollfd){.fd = fds[k], .events = POLLIN};
-            poll(pf, (nfds_t)nf, 20);
-            kiosk_printer_poll(kp, c, wall_ms());
-        }
+        drain_jobs(kp, c, 2000);
     }
-    /* Let the last jobs finish before the rig is stopped. */
-    for (double end = now_ms() + 3000; kiosk_printer_busy(kp) && now_ms() < end;) {
-        usleep(20000);
-        kiosk_printer_poll(kp, c, wall_ms());
-    }
+    drain_jobs(kp, c, 3000); /* the last jobs finish before the rig is stopped */
     qsort(ta, (size_t)na, sizeof ta[0], cmp_double);
     qsort(tr, (size_t)na, sizeof tr[0], cmp_double);
     if (na > 0)
