@@ -31,7 +31,7 @@ DEB_TEST  := libcmocka-dev libzbar-dev libdmtx-dev zbar-tools dmtx-utils zint \
 	clang libclang-rt-14-dev clang-format cppcheck sqlite3 tmux cups cups-client \
 	cups-ipp-utils dbus avahi-daemon socat umockdev libumockdev-dev evemu-tools \
 	minisign faketime libfaketime postgresql jq python3 python3-jsonschema \
-	user-mode-linux dosfstools mtools kmod dmsetup \
+	user-mode-linux dosfstools mtools kmod dmsetup exfatprogs exfat-fuse \
 	poppler-utils cups-filters glabels chromium curl
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
