@@ -55,6 +55,7 @@ parse_opts(int argc, char **argv, struct topts *o)
         {"name", required_argument, NULL, 'n'},
         {"class", required_argument, NULL, 'C'},
         {"yes", no_argument, NULL, 'y'},
+        {"sim", no_argument, NULL, 'm'},
         {NULL, 0, NULL, 0},
     };
     int c;

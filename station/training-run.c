@@ -18,26 +18,68 @@
 #include "training-run.h"
 #include "ui/training-ui.h"
 
-/* Sample barcodes the simulated scanner "reads" (F2 on the explainer). */
-static const char *const samples[] = {
-    "]C1"
-    "0199528930000012"
-    "3103001250"
-    "10BUOI-2611A\x1d"
-    "21"
-    "1",
-    "]e0"
-    "0109528930000026"
-    "17261205"
-    "10NEM-1125",
-    "https://id.gs1.org/01/09528930000033/10/GAO-2611?17=271120",
-    "9528930000026",
-    "]C1"
-    "00095289300000000002",
-    "(01)09528930000057(10)MAT-2610(15)280930",
-    "(01)09528930000058(10)SAI-CHECK",
-    "(01)09528930000057(17)261331",
+#define SAMPLES_MAX 64
+
+/* The sample barcodes of data/training/samples.txt ("\x1d" is GS), owned. */
+struct samples {
+    size_t n;
+    char *line[SAMPLES_MAX];
+    size_t len[SAMPLES_MAX];
 };
+
+/* Decodes the \xHH and \\ escapes of one line in place; returns its new length. */
+static size_t
+unescape(char *s)
+{
+    size_t i = 0, o = 0;
+
+    while (s[i] != '\0') {
+        unsigned v;
+
+        if (s[i] == '\\' && s[i + 1] == 'x' && sscanf(s + i + 2, "%2x", &v) == 1) {
+            s[o++] = (char)v;
+            i += 4;
+        } else if (s[i] == '\\' && s[i + 1] == '\\') {
+            s[o++] = '\\';
+            i += 2;
+        } else {
+            s[o++] = s[i++];
+        }
+    }
+    s[o] = '\0';
+    return o;
+}
+
+static void
+samples_load(struct samples *sm, const char *dir)
+{
+    char path[4200], *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/samples.txt", dir);
+    f = fopen(path, "r");
+    while (f != NULL && sm->n < SAMPLES_MAX && (n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n == 0 || line[0] == '#')
+            continue;
+        sm->line[sm->n] = xstrdup(line);
+        sm->len[sm->n] = unescape(sm->line[sm->n]);
+        sm->n++;
+    }
+    free(line);
+    if (f != NULL)
+        fclose(f);
+}
+
+static void
+samples_free(struct samples *sm)
+{
+    for (size_t i = 0; i < sm->n; i++)
+        free(sm->line[i]);
+}
 
 struct run {
     struct training_app *app;
@@ -47,6 +89,7 @@ struct run {
     struct scale *scale;
     struct scanner *scanner;
     int scale_sim, scanner_sim;
+    struct samples samples;
     size_t next_sample;
 };
 
@@ -92,15 +135,17 @@ do_flags(struct run *r, int flags)
         print_label(r);
     if ((flags & TRAINING_FX_WEIGHT) && r->scale_sim)
         scale_sim_set(r->scale, training_app_sim_mg(r->app) * 1000, SCALE_STABLE, NULL);
-    if ((flags & TRAINING_FX_SCAN) && r->scanner_sim) {
-        const char *s = samples[r->next_sample++ % (sizeof samples / sizeof samples[0])];
+    if ((flags & TRAINING_FX_SCAN) && r->scanner_sim && r->samples.n > 0) {
+        size_t i = r->next_sample++ % r->samples.n, len = r->samples.len[i];
+        const char *s = r->samples.line[i];
         char aim[4] = "";
 
-        if (s[0] == ']') {
+        if (s[0] == ']' && len > 3) { /* the AIM identifier travels apart, as scanners send it */
             memcpy(aim, s, 3);
             s += 3;
+            len -= 3;
         }
-        scanner_sim_push(r->scanner, aim, (const uint8_t *)s, strlen(s), NULL);
+        scanner_sim_push(r->scanner, aim, (const uint8_t *)s, len, NULL);
     }
     return flags;
 }
@@ -164,6 +209,7 @@ training_run(const struct training_run_opts *o, struct tt_err *err)
     r.sb = sb;
     r.printer = o->printer;
     r.tpl_dir = o->lessons_dir;
+    samples_load(&r.samples, o->lessons_dir);
     if (rc == 0) {
         open_devices(&r, o);
         rc = ui_open(&uo, &ui, err);
@@ -173,6 +219,7 @@ training_run(const struct training_run_opts *o, struct tt_err *err)
     ui_close(ui);
     scale_close(r.scale);
     scanner_close(r.scanner);
+    samples_free(&r.samples);
     training_app_free(r.app);
     training_lessons_free(ls);
     training_sandbox_close(sb);
