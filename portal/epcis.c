@@ -5,6 +5,8 @@
  */
 #include "epcis.h"
 
+#include "../sync/json-scan.h"
+
 #include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -224,8 +226,9 @@ add_ilmd_lot(struct epcis_row *r, json_t *ev)
     }
 }
 
-int
-epcis_row_from_json(const char *json, size_t len, struct epcis_row *out, struct tt_err *err)
+/* The general path: a jansson tree (any escapes). */
+static int
+row_from_tree(const char *json, size_t len, struct epcis_row *out, struct tt_err *err)
 {
     json_error_t jerr;
     json_t *ev = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -264,5 +267,245 @@ epcis_row_from_json(const char *json, size_t len, struct epcis_row *out, struct 
     add_list(out, ev, "outputQuantityList", "epcClass");
     add_ilmd_lot(out, ev);
     json_decref(ev);
+    return 0;
+}
+
+/* ---- the fast path: sync/'s allocation-free scanner ---------------------- */
+
+/* Where the members the index needs sit in the event text (borrowed). */
+struct scan {
+    struct {
+        const char *v;
+        size_t len;
+        enum jscan_type type;
+        int esc;
+    } f[20];
+};
+
+enum field {
+    F_ID,
+    F_TYPE,
+    F_ACTION,
+    F_STEP,
+    F_DISP,
+    F_TIME,
+    F_TZ,
+    F_RP,
+    F_BL,
+    F_PARENT,
+    F_EPCS,
+    F_CHILD,
+    F_IN,
+    F_OUT,
+    F_QTY,
+    F_CQTY,
+    F_IQTY,
+    F_OQTY,
+    F_ILMD,
+    F_N
+};
+static const char *const field_names[F_N] = {
+    "eventID",
+    "type",
+    "action",
+    "bizStep",
+    "disposition",
+    "eventTime",
+    "eventTimeZoneOffset",
+    "readPoint",
+    "bizLocation",
+    "parentID",
+    "epcList",
+    "childEPCs",
+    "inputEPCList",
+    "outputEPCList",
+    "quantityList",
+    "childQuantityList",
+    "inputQuantityList",
+    "outputQuantityList",
+    "ilmd",
+};
+
+static int
+on_member(void *ctx, const struct jscan_member *m)
+{
+    struct scan *sc = ctx;
+
+    for (int i = 0; i < F_N; i++) {
+        if (m->key_len == strlen(field_names[i]) &&
+            memcmp(m->key, field_names[i], m->key_len) == 0) {
+            sc->f[i].v = m->val;
+            sc->f[i].len = m->val_len;
+            sc->f[i].type = m->type;
+            sc->f[i].esc = m->type == JS_STRING && m->has_escape;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Copies a raw (escape-free) string field; -1 if it does not fit. */
+static int
+raw_copy(const struct scan *sc, enum field f, char *out, size_t out_len)
+{
+    out[0] = '\0';
+    if (sc->f[f].v == NULL || sc->f[f].type != JS_STRING)
+        return 0;
+    if (sc->f[f].len >= out_len)
+        return -1;
+    memcpy(out, sc->f[f].v, sc->f[f].len);
+    out[sc->f[f].len] = '\0';
+    return 0;
+}
+
+/* A string element or value ("..."), escape-free, into a NUL-terminated buffer. */
+static int
+raw_string(const char *v, size_t len, char *out, size_t out_len)
+{
+    if (len < 2 || v[0] != '"' || v[len - 1] != '"' || len - 2 >= out_len ||
+        memchr(v, '\\', len) != NULL)
+        return -1;
+    memcpy(out, v + 1, len - 2);
+    out[len - 2] = '\0';
+    return 0;
+}
+
+struct member_pick {
+    const char *key;
+    char *out;
+    size_t out_len;
+    int bad;
+};
+
+/* Picks one string member of an object (id, epcClass, cbvmda:lotNumber). */
+static int
+pick_member(void *ctx, const struct jscan_member *m)
+{
+    struct member_pick *p = ctx;
+
+    if (m->key_len != strlen(p->key) || memcmp(m->key, p->key, m->key_len) != 0 ||
+        m->type != JS_STRING)
+        return 0;
+    if (m->has_escape || m->val_len >= p->out_len) {
+        p->bad = 1;
+        return 1;
+    }
+    memcpy(p->out, m->val, m->val_len);
+    p->out[m->val_len] = '\0';
+    return 0;
+}
+
+static int
+pick(const char *obj, size_t len, const char *key, char *out, size_t out_len)
+{
+    struct member_pick p = {key, out, out_len, 0};
+    const char *why;
+
+    out[0] = '\0';
+    jscan_object(obj, len, pick_member, &p, &why);
+    return p.bad ? -1 : 0;
+}
+
+/* Indexes each element of an already validated array: DL strings, or objects' `member`. */
+static int
+array_each(const char *v, size_t len, struct epcis_row *r, const char *member)
+{
+    size_t start = 1, depth = 0;
+    int in_str = 0;
+
+    if (len < 2 || v[0] != '[')
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        char c = v[i];
+
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
+            continue;
+        }
+        if (c == '"') {
+            in_str = 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if ((c == ',' && depth == 0) || (c == ']' && depth == 0)) {
+            const char *e = v + start;
+            size_t n = i - start;
+            char buf[256];
+
+            while (n > 0 && (*e == ' ' || *e == '\n' || *e == '\t' || *e == '\r'))
+                e++, n--;
+            while (n > 0 &&
+                   (e[n - 1] == ' ' || e[n - 1] == '\n' || e[n - 1] == '\t' || e[n - 1] == '\r'))
+                n--;
+            if (n > 0 && member == NULL && *e == '"') {
+                if (raw_string(e, n, buf, sizeof buf) < 0)
+                    return -1; /* escapes or a long string: the general path */
+                add_uri(r, buf);
+            } else if (n > 0 && member != NULL && *e == '{') {
+                if (pick(e, n, member, buf, sizeof buf) < 0)
+                    return -1;
+                add_uri(r, buf);
+            }
+            start = i + 1;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return 0;
+}
+
+int
+epcis_row_from_json(const char *json, size_t len, struct epcis_row *out, struct tt_err *err)
+{
+    static const enum field strings[] = {F_ID, F_TYPE, F_ACTION, F_STEP, F_DISP, F_TIME, F_TZ};
+    struct scan sc;
+    const char *why = NULL;
+    char buf[256], lot[64];
+    int rc = 0;
+
+    memset(&sc, 0, sizeof sc);
+    if (jscan_object(json, len, on_member, &sc, &why) != 0)
+        return row_from_tree(json, len, out, err); /* not an object, or invalid: its message */
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if (sc.f[strings[i]].esc)
+            return row_from_tree(json, len, out, err);
+    out->n_keys = 0;
+    out->gtin[0] = out->lot[0] = out->serial[0] = out->sscc[0] = '\0';
+    rc |= raw_copy(&sc, F_ID, out->event_id, sizeof out->event_id);
+    rc |= raw_copy(&sc, F_TYPE, out->type, sizeof out->type);
+    rc |= raw_copy(&sc, F_ACTION, out->action, sizeof out->action);
+    rc |= raw_copy(&sc, F_STEP, out->biz_step, sizeof out->biz_step);
+    rc |= raw_copy(&sc, F_DISP, out->disposition, sizeof out->disposition);
+    rc |= raw_copy(&sc, F_TIME, out->event_time, sizeof out->event_time);
+    rc |= raw_copy(&sc, F_TZ, out->event_tz, sizeof out->event_tz);
+    out->read_point[0] = out->biz_location[0] = '\0';
+    if (sc.f[F_RP].type == JS_OBJECT && sc.f[F_RP].v != NULL)
+        rc |= pick(sc.f[F_RP].v, sc.f[F_RP].len, "id", out->read_point, sizeof out->read_point);
+    if (sc.f[F_BL].type == JS_OBJECT && sc.f[F_BL].v != NULL)
+        rc |= pick(sc.f[F_BL].v, sc.f[F_BL].len, "id", out->biz_location, sizeof out->biz_location);
+    if (rc != 0 || sc.f[F_PARENT].esc)
+        return row_from_tree(json, len, out, err); /* escapes or lengths: the careful path */
+    if (out->event_id[0] == '\0' || out->type[0] == '\0' || out->event_time[0] == '\0')
+        return tt_err_set(err, TT_EINVAL, "epcis_row_from_json",
+                          "event without eventID, type or eventTime, or a field too long");
+    bare_cbv(out->biz_step, "https://ref.gs1.org/cbv/BizStep-");
+    bare_cbv(out->disposition, "https://ref.gs1.org/cbv/Disp-");
+    if (sc.f[F_PARENT].type == JS_STRING && raw_copy(&sc, F_PARENT, buf, sizeof buf) == 0)
+        add_uri(out, buf);
+    for (int f = F_EPCS; f <= F_OQTY; f++)
+        if (sc.f[f].type == JS_ARRAY && sc.f[f].v != NULL &&
+            array_each(sc.f[f].v, sc.f[f].len, out, f >= F_QTY ? "epcClass" : NULL) < 0)
+            return row_from_tree(json, len, out, err);
+    if (sc.f[F_ILMD].type == JS_OBJECT && sc.f[F_ILMD].v != NULL && out->gtin[0] != '\0') {
+        if (pick(sc.f[F_ILMD].v, sc.f[F_ILMD].len, "cbvmda:lotNumber", lot, sizeof lot) < 0)
+            return row_from_tree(json, len, out, err);
+        if (lot[0] != '\0' && strlen(lot) <= 20) {
+            add_key(out, "lot", out->gtin, lot);
+            if (out->lot[0] == '\0')
+                snprintf(out->lot, sizeof out->lot, "%s", lot);
+        }
+    }
     return 0;
 }

@@ -696,6 +696,44 @@ test_names(void **state)
     assert_false(portal_station_id_ok("abcdefghijabcdefghijabcdefghijabc"));
 }
 
+/* The scanner path and the jansson path (taken for escapes) index alike. */
+static void
+test_epcis_paths_agree(void **state)
+{
+    static const char plain[] =
+        "{\"type\":\"ObjectEvent\",\"eventID\":\"e2\",\"eventTime\":\"2026-11-25T08:00:00Z\","
+        "\"action\":\"ADD\",\"bizStep\":\"commissioning\",\"readPoint\":{\"id\":\"rp\"},"
+        "\"epcList\":[ \"https://id.gs1.org/01/09520123456788/21/5\" ],\"quantityList\":"
+        "[{\"quantity\":2,\"epcClass\":\"https://id.gs1.org/01/09520123456788/10/A-1\"}],"
+        "\"ilmd\":{\"cbvmda:lotNumber\":\"B2\"},\"x\":[1,{\"y\":[2]}]}";
+    static const char escaped[] =
+        "{\"type\":\"ObjectEvent\",\"eventID\":\"e2\",\"eventTime\":\"2026-11-25T08:00:00Z\","
+        "\"action\":\"ADD\",\"bizStep\":\"commissioning\",\"readPoint\":{\"id\":\"rp\"},"
+        "\"epcList\":[\"https:\\/\\/id.gs1.org\\/01\\/09520123456788\\/21\\/5\"],\"quantityList\":"
+        "[{\"quantity\":2,\"epcClass\":\"https://id.gs1.org/01/09520123456788/10/A\\u002d1\"}],"
+        "\"ilmd\":{\"cbvmda:lotNumber\":\"B2\"},\"x\":[1,{\"y\":[2]}]}";
+    struct epcis_row a, b;
+
+    (void)state;
+    assert_int_equal(epcis_row_from_json(plain, strlen(plain), &a, NULL), 0);
+    assert_int_equal(epcis_row_from_json(escaped, strlen(escaped), &b, NULL), 0);
+    assert_string_equal(a.event_id, b.event_id);
+    assert_string_equal(a.read_point, "rp");
+    assert_string_equal(a.read_point, b.read_point);
+    assert_string_equal(a.gtin, b.gtin);
+    assert_string_equal(a.lot, "A-1");
+    assert_string_equal(a.lot, b.lot);
+    assert_string_equal(a.serial, "5");
+    assert_int_equal(a.n_keys, 3);
+    assert_int_equal(b.n_keys, a.n_keys);
+    for (size_t i = 0; i < a.n_keys; i++)
+        assert_string_equal(a.keys[i], b.keys[i]);
+    assert_string_equal(a.keys[2], "lot:09520123456788:B2");
+    /* Broken JSON and non-objects are refused on either path. */
+    assert_int_equal(epcis_row_from_json("{\"type\":", 9, &a, NULL), TT_EPARSE);
+    assert_int_equal(epcis_row_from_json("\"x\"", 3, &a, NULL), TT_EPARSE);
+}
+
 static void
 test_epcis_index(void **state)
 {
@@ -731,6 +769,7 @@ main(void)
     const struct CMUnitTest pure[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_epcis_index),
+        cmocka_unit_test(test_epcis_paths_agree),
     };
     const struct CMUnitTest db[] = {
         cmocka_unit_test(test_migrate_is_idempotent),
