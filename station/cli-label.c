@@ -463,6 +463,39 @@ fields_from_lot(struct db *db, const struct label_args *a, struct label_fields *
     return rc != 0 ? rc : apply_sets(f, a, err);
 }
 
+/*
+ * Renders the label once with a stand-in serial and SSCC before anything
+ * is allocated, so that a mistake in the data or the template (a lot too
+ * long for the barcode, a pallet without a count) costs no serial number.
+ */
+static int
+preflight(struct db *db, const struct label_args *a, struct tt_err *err)
+{
+    struct label_fields *f = label_fields_new();
+    struct label_tpl *tpl = NULL;
+    char name[LABEL_NAME_MAX] = "", sscc[19];
+    unsigned char *out = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (a->tpl_name != NULL)
+        snprintf(name, sizeof name, "%s", a->tpl_name);
+    rc = fields_from_lot(db, a, f, name, sizeof name, err);
+    if (rc == 0)
+        rc = gs1_sscc_make(0, "0000000", 999999999ULL, sscc, err);
+    if (rc == 0) {
+        label_fields_set(f, "serial", "999999", NULL);
+        label_fields_set(f, "sscc", sscc, NULL);
+        rc = label_tpl_find(templates_dir(), name, &tpl, err);
+    }
+    if (rc == 0)
+        rc = label_render(tpl, f, LABEL_FMT_PNG, 0, &out, &len, NULL, err);
+    free(out);
+    label_tpl_free(tpl);
+    label_fields_free(f);
+    return rc;
+}
+
 /* Allocates (--lot) or loads (--label) the label row; fills fields and the template name. */
 static int
 prepare_record(struct db *db, const struct label_args *a, struct db_label *l,
@@ -660,6 +693,8 @@ print_cmd(struct cli_ctx *ctx, int argc, char **argv)
         rc = fields_from_data(&a, f, &err);
     } else if (rc == 0) {
         rc = db_open(ctx->db_path, 0, &db, &err);
+        if (rc == 0 && a.lot != NULL)
+            rc = preflight(db, &a, &err);
         if (rc == 0)
             rc = prepare_record(db, &a, &l, f, &err);
     }

@@ -125,6 +125,14 @@ rc=$?
 set -e
 [ $rc -eq 69 ] && grep -q "no printer queue .nosuch." "$tmp/p8.err" && [ "$(q "select count(*) from labels")" -eq 4 ] || { echo "rc=$rc"; cat "$tmp/p8.err"; exit 1; }
 
+# Nor does a label whose data cannot be printed (a pallet without its count).
+set +e
+"$T" --lang en --db "$db" print --lot "$lot" --template pallet-100x150 --printer lab 2>"$tmp/p9.err"
+rc=$?
+set -e
+[ $rc -eq 65 ] && grep -q 'needs one of these AIs' "$tmp/p9.err" && [ "$(q "select count(*) from labels")" -eq 4 ] ||
+    { echo "rc=$rc"; cat "$tmp/p9.err"; exit 1; }
+
 # 4. raw ZPL: what arrives at the socket is byte for byte what tramtem made.
 zout=$(cups_rig_raw_queue zebra)
 data="(01)99506000134355(3103)001250(13)261125(10)ZPL-1"
