@@ -264,17 +264,13 @@ receive_scan(struct core *c, const struct gs1_msg *msg)
     struct tt_err err = {0};
     struct db_event_new ev = {0};
     struct db_quantity q = {0};
-    char uri[128], cls[128], line[CORE_TEXT_MAX];
+    char uri[128], cls[128];
     const char *epc = uri;
 
+    /* Each element as (AI, value); the UI explains it in the user's words. */
     c->v.n_items = 0;
-    for (size_t i = 0; i < msg->n; i++) {
-        const struct gs1_ai_info *ai = gs1_ai_lookup(msg->el[i].ai);
-        const char *title = ai == NULL ? "" : c->cfg.lang_en ? ai->title_en : ai->title_vi;
-
-        snprintf(line, sizeof line, "(%s) %s", msg->el[i].ai, title);
-        core_item_add(c, (int64_t)i, line, msg->el[i].value);
-    }
+    for (size_t i = 0; i < msg->n; i++)
+        core_item_add(c, (int64_t)i, msg->el[i].ai, msg->el[i].value);
     ev.type = DB_EVENT_OBJECT;
     ev.action = DB_ACTION_OBSERVE;
     ev.biz_step = "receiving";

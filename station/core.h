@@ -271,7 +271,8 @@ struct core_view {
     enum core_level level;
     char msg_detail[CORE_TEXT_MAX];
 
-    /* list screens (operators, products, lots, labels, cases, explanation) */
+    /* list screens (operators, products, lots, labels, cases; on the receive
+     * screen each item is one scanned element: text = AI, right = value) */
     int n_items;
     int sel;
     struct core_item items[CORE_ITEMS_MAX];

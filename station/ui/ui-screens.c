@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../gs1/gs1.h"
+#include "../cli.h"
 #include "../intl.h"
 
 /* 3×5 glyphs for the big weight, drawn two cells wide per dot. */
@@ -39,6 +41,17 @@ big_text(struct ui *ui, int y, int x, const char *s)
         attrset(A_NORMAL);
         x += g == 10 ? 6 : 8;
     }
+}
+
+/* Columns big_text() needs for s. */
+static int
+big_width(const char *s)
+{
+    int w = 0;
+
+    for (; *s != '\0'; s++)
+        w += *s == '.' ? 6 : (*s >= '0' && *s <= '9') || *s == '-' ? 8 : 0;
+    return w;
 }
 
 static const char *
@@ -175,13 +188,18 @@ draw_weigh(struct ui *ui, const struct core_view *v)
     char kg[32], last_kg[32], shift_kg[32];
 
     core_format_kg(v->grams_milli, kg, sizeof kg);
+    /* The words go right of the big digits; heavy loads push them further. */
+    int tx = 4 + big_width(kg) + 2;
+
+    if (tx < 50)
+        tx = 50;
     big_text(ui, y, 4, kg);
     attrset(A_BOLD);
-    ui_putf(y, 50, ui->cols - 52, "%s kg", kg);
+    ui_putf(y, tx, ui->cols - tx - 1, "%s kg", kg);
     attrset(v->wstate == CORE_W_STABLE ? ui_attr(ui, UI_P_OK) : ui_attr(ui, UI_P_WARN));
-    ui_put(y + 1, 50, ui->cols - 52, wstate_word(v->wstate));
+    ui_put(y + 1, tx, ui->cols - tx - 1, wstate_word(v->wstate));
     attrset(A_NORMAL);
-    ui_putf(y + 3, 50, ui->cols - 52, "%s: %s", _("Auto print"),
+    ui_putf(y + 3, tx, ui->cols - tx - 1, "%s: %s", _("Auto print"),
             v->auto_print ? _("on") : _("off"));
     y += 6;
     attrset(A_BOLD);
@@ -210,6 +228,22 @@ draw_weigh(struct ui *ui, const struct core_view *v)
         ui_put(y, 4, ui->cols - 6,
                _("Demo: + and - put goods on or take them off, 0 empties the scale, Tab scans the "
                  "last label."));
+}
+
+/* Received goods: each element explained in the user's words ("(17) Hạn sử dụng: 31/12/2027"). */
+static void
+draw_receive(struct ui *ui, const struct core_view *v, int y)
+{
+    for (int i = 0; i < v->n_items && y < ui_body_bottom(ui); i++, y++) {
+        struct gs1_element el;
+        char line[600];
+
+        memset(&el, 0, sizeof el);
+        snprintf(el.ai, sizeof el.ai, "%.4s", v->items[i].text);
+        snprintf(el.value, sizeof el.value, "%.90s", v->items[i].right);
+        cli_gs1_describe(&el, line, sizeof line);
+        ui_put(y, 4, ui->cols - 6, line);
+    }
 }
 
 static void
@@ -294,7 +328,7 @@ ui_body_draw(struct ui *ui, const struct core_view *v)
                _("Scan the label of incoming goods: it is explained here and recorded."));
         if (v->input[0] != '\0')
             ui_putf(y + 1, 2, ui->cols - 4, "%s %s_", _("Scan:"), v->input);
-        draw_list(ui, v, y + 2, 0);
+        draw_receive(ui, v, y + 2);
         break;
     case CORE_SCR_SUMMARY:
         draw_summary(ui, v);

@@ -104,6 +104,18 @@ expect_screen "Bưởi Luận Văn"
 keys Escape
 wait_for "Cân và in tem"
 
+# Receiving: a label typed in (as a keyboard-wedge scanner does) is explained and recorded.
+keys F6
+wait_for "Nhận hàng"
+keys -l "(01)09528930000057(17)271231(10)ABC"
+keys Enter
+wait_for "Đã ghi nhận hàng nhận về."
+expect_screen "(17) Hạn sử dụng: 31/12/2027"
+expect_screen "(10) Số lô"
+expect_eq "$(sql "$db" "SELECT count(*) FROM events WHERE biz_step='receiving'")" 1 "receiving events"
+keys Escape
+wait_for "Cân và in tem"
+
 # Leaving needs a manager's PIN; an operator's is refused.
 keys F10
 wait_for "Nhập mã PIN của quản lý để thoát khỏi trạm."

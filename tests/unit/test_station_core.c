@@ -547,6 +547,7 @@ receiving_explains_and_records(void **state)
             "17271231");
     assert_int_equal(V(t)->msg, CORE_MSG_RECEIVED);
     assert_int_equal(V(t)->n_items, 3);
+    assert_string_equal(V(t)->items[1].text, "10");
     assert_string_equal(V(t)->items[1].right, "ABC123");
     assert_int_equal(n_events(t, "ObjectEvent", "receiving"), before + 1);
     scan(t, "not a barcode");
