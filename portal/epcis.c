@@ -504,7 +504,7 @@ epcis_row_from_json(const char *json, size_t len, struct epcis_row *out, struct 
         if (lot[0] != '\0' && strlen(lot) <= 20) {
             add_key(out, "lot", out->gtin, lot);
             if (out->lot[0] == '\0')
-                snprintf(out->lot, sizeof out->lot, "%s", lot);
+                memcpy(out->lot, lot, strlen(lot) + 1); /* <= 20 bytes, checked above */
         }
     }
     return 0;

@@ -116,5 +116,5 @@ done
 [ "$(psql -Atc 'SELECT count(*) FROM events')" = 6 ] || fail "events table changed"
 kill "$spid"; wait "$spid" || fail "server did not stop cleanly"
 spid=
-grep -q 'Đã dừng' "$tmp/serve.log" || fail "no clean stop message"
+grep -qE 'Đã dừng|Stopped' "$tmp/serve.log" || fail "no clean stop message"
 echo ok
