@@ -28,6 +28,7 @@ struct topts {
     const char *station_db;
     const char *scale, *scanner, *printer, *csv, *pdf, *name, *class_name;
     int yes;
+    int help;
 };
 
 #define USAGE                                                                                      \
@@ -56,6 +57,7 @@ parse_opts(int argc, char **argv, struct topts *o)
         {"class", required_argument, NULL, 'C'},
         {"yes", no_argument, NULL, 'y'},
         {"sim", no_argument, NULL, 'm'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -93,6 +95,9 @@ parse_opts(int argc, char **argv, struct topts *o)
             break;
         case 'y':
             o->yes = 1;
+            break;
+        case 'h':
+            o->help = 1;
             break;
         case 'm': /* simulated scale and scanner even when real ones are plugged in */
             o->scale = o->scanner = "sim:";
@@ -291,6 +296,10 @@ cli_training(struct cli_ctx *ctx, int argc, char **argv)
 
     if (first < 0)
         return cli_usage_error("training", "%s", _(USAGE));
+    if (o.help) {
+        printf("%s\n", _(USAGE));
+        return TT_EXIT_OK;
+    }
     if (o.dir[0] == '\0')
         training_default_dir(o.dir, sizeof o.dir);
     if (o.lessons[0] == '\0')

@@ -521,10 +521,14 @@ event_line(void *ctx, const struct db_event_row *row)
 
     if (first != NULL)
         short_epc(first, item, sizeof item);
-    if (json_is_number(json_object_get(q, "quantity")))
-        snprintf(what, sizeof what, _("lot %s, %.3f kg"), event_lot(ev),
-                 json_number_value(json_object_get(q, "quantity")));
-    else
+    if (json_is_number(json_object_get(q, "quantity"))) {
+        char kg[32], *dot;
+
+        snprintf(kg, sizeof kg, "%.3f", json_number_value(json_object_get(q, "quantity")));
+        if (!training_lang_en() && (dot = strchr(kg, '.')) != NULL)
+            *dot = ','; /* the Vietnamese decimal sign */
+        snprintf(what, sizeof what, _("lot %s, %s kg"), event_lot(ev), kg);
+    } else
         snprintf(what, sizeof what, _("lot %s"), event_lot(ev));
     training_lines_add(out, "#%-3lld %-14s %-30s %s", (long long)row->seq, row->biz_step,
                        item[0] != '\0' ? item : "-", what);
