@@ -33,6 +33,9 @@ void ui_hline(int y, int cols);
 /* Writes UTF-8 text at (y, x) using at most `cols` columns; returns columns used. */
 int ui_put(int y, int x, int cols, const char *utf8);
 
+/* Like ui_put, breaking at spaces over at most max_lines rows; returns rows used. */
+int ui_put_wrap(int y, int x, int cols, int max_lines, const char *utf8);
+
 /* Like ui_put with printf formatting. */
 int ui_putf(int y, int x, int cols, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

@@ -225,9 +225,9 @@ draw_weigh(struct ui *ui, const struct core_view *v)
     if (v->input[0] != '\0')
         ui_putf(y, 4, ui->cols - 6, "%s %s_", _("Scan:"), v->input);
     else if (ui->demo_keys && y < ui_body_bottom(ui))
-        ui_put(y, 4, ui->cols - 6,
-               _("Demo: + and - put goods on or take them off, 0 empties the scale, Tab scans the "
-                 "last label."));
+        ui_put_wrap(y, 4, ui->cols - 6, ui_body_bottom(ui) - y,
+                    _("Demo: + and - put goods on or take them off, 0 empties the scale, Tab "
+                      "scans the last label."));
 }
 
 /* Received goods: each element explained in the user's words ("(17) Hạn sử dụng: 31/12/2027"). */
@@ -295,10 +295,10 @@ ui_body_draw(struct ui *ui, const struct core_view *v)
         draw_signin(ui, v);
         break;
     case CORE_SCR_RECOVER:
-        ui_put(y, 2, ui->cols - 4,
-               _("These labels were not finished before the last stop. Enter: print again, F4: "
-                 "void."));
-        draw_list(ui, v, y + 2, 0);
+        y += ui_put_wrap(y, 2, ui->cols - 4, 2,
+                         _("These labels were not finished before the last stop. Enter: print "
+                           "again, F4: void."));
+        draw_list(ui, v, y + 1, 0);
         break;
     case CORE_SCR_PRODUCT:
         ui_put(y, 2, ui->cols - 4, _("Choose the product (↑ ↓) and press Enter."));

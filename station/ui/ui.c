@@ -48,6 +48,38 @@ ui_put(int y, int x, int cols, const char *utf8)
 }
 
 int
+ui_put_wrap(int y, int x, int cols, int max_lines, const char *utf8)
+{
+    wchar_t w[512];
+    size_t n = mbstowcs(w, utf8, 511);
+    int lines = 0;
+    size_t at = 0;
+
+    if (n == (size_t)-1) /* not UTF-8: one line, as ui_put shows it */
+        return ui_put(y, x, cols, utf8) > 0;
+    w[n] = L'\0';
+    while (at < n && lines < max_lines) {
+        size_t end = at, cut = 0;
+        int used = 0;
+
+        while (end < n && used + wcwidth(w[end]) <= cols) {
+            if (w[end] == L' ')
+                cut = end;
+            used += wcwidth(w[end]) > 0 ? wcwidth(w[end]) : 0;
+            end++;
+        }
+        if (end < n && cut > at)
+            end = cut; /* break at the last space that fits */
+        mvaddnwstr(y + lines, x, w + at, (int)(end - at));
+        lines++;
+        at = end;
+        while (at < n && w[at] == L' ')
+            at++;
+    }
+    return lines;
+}
+
+int
 ui_putf(int y, int x, int cols, const char *fmt, ...)
 {
     char buf[512];
