@@ -36,4 +36,7 @@ wait_for "Đã ghi dữ liệu vào USB: có thể rút USB ra." 20
 ls "$T/stick/tramtem/$station"/b-00000001.ndjson.gz "$T/stick/tramtem/$station"/b-00000001.ndjson.gz.minisig >/dev/null
 "$TT_BIN" --db "$db" verify "$T/stick/tramtem/$station/b-00000001.ndjson.gz" >/dev/null 2>&1
 expect_eq "$(sql "$db" "SELECT count(*) FROM audit WHERE action='kiosk.export'")" 2 "exports asked"
+# The service manager stops the kiosk with SIGTERM: it leaves cleanly.
+kill -TERM "$(kiosk_pid)"
+wait_for "EXITED rc=0"
 echo "kiosk export: ok"
