@@ -28,7 +28,7 @@ b1=$d/b-00000001.ndjson.gz b2=$d/b-00000002.ndjson.gz
 tt verify "$b1" 2>/dev/null && tt verify "$b2" 2>/dev/null
 
 # random bit flips (the unit test does thousands more without process start-up)
-n=${TT_FULL:+2000}; n=${n:-300}
+n=${TT_FULL:+2000}; n=${n:-100}
 size=$(stat -c %s "$b1")
 cp "$b1" orig.gz
 python3 - "$size" "$n" >flips.txt <<'PY'
