@@ -288,52 +288,93 @@ derive(const struct label_fields *f, const char *key, char *buf, size_t buf_len)
     return NULL;
 }
 
+/* Expands one placeholder "{name|filter}" starting at s into val (borrowed or in piece). */
+static int
+expand_one(const struct label_fields *f, const char *s, const char *tmpl, const char **end_out,
+           char *piece, size_t piece_len, const char **val_out, struct tt_err *err)
+{
+    char name[64], derived[300];
+    const char *end = strchr(s, '}'), *val, *bar;
+    size_t len = end != NULL ? (size_t)(end - s - 1) : 0;
+
+    if (end == NULL || len == 0 || len >= sizeof name)
+        return tt_err_setd(err, TT_EINVAL, LABEL_E_FIELD, "label_fields_expand",
+                           "bad placeholder in '%s'", tmpl);
+    memcpy(name, s + 1, len);
+    name[len] = '\0';
+    bar = strchr(name, '|');
+    if (bar != NULL)
+        name[bar - name] = '\0';
+    val = label_fields_get(f, name);
+    if (val == NULL)
+        val = derive(f, name, derived, sizeof derived);
+    if (val == NULL)
+        val = "";
+    if (bar != NULL) {
+        int rc = apply_filter(name, name + (bar - name) + 1, val, piece, piece_len, err);
+
+        if (rc != 0)
+            return rc;
+        val = piece;
+    } else if (val == derived) {
+        snprintf(piece, piece_len, "%s", derived);
+        val = piece;
+    }
+    *end_out = end + 1;
+    *val_out = val;
+    return 0;
+}
+
+/*
+ * Text in [brackets] is an optional part: it is left out, brackets and all,
+ * when a placeholder inside it expands to nothing ("Lô: {lot}[ · {place.name}]").
+ */
 int
 label_fields_expand(const struct label_fields *f, const char *tmpl, char *out, size_t out_len,
                     struct tt_err *err)
 {
-    size_t o = 0;
+    size_t o = 0, group = 0;
+    int in_group = 0, group_empty = 0;
 
     for (const char *s = tmpl; *s != '\0';) {
-        char name[64], piece[512], derived[300];
-        const char *end, *val, *bar;
+        char piece[512];
+        const char *val = NULL;
         size_t len;
         int rc;
 
+        if (*s == '[' && !in_group) {
+            in_group = 1;
+            group_empty = 0;
+            group = o;
+            s++;
+            continue;
+        }
+        if (*s == ']' && in_group) {
+            if (group_empty)
+                o = group; /* drop the whole optional part */
+            in_group = 0;
+            s++;
+            continue;
+        }
         if (*s != '{') {
             if (o + 1 >= out_len)
                 return tt_err_set(err, TT_ENOMEM, __func__, "expanded text too long");
             out[o++] = *s++;
             continue;
         }
-        end = strchr(s, '}');
-        len = end != NULL ? (size_t)(end - s - 1) : 0;
-        if (end == NULL || len == 0 || len >= sizeof name)
-            return tt_err_setd(err, TT_EINVAL, LABEL_E_FIELD, __func__, "bad placeholder in '%s'",
-                               tmpl);
-        memcpy(name, s + 1, len);
-        name[len] = '\0';
-        bar = strchr(name, '|');
-        if (bar != NULL)
-            name[bar - name] = '\0';
-        val = label_fields_get(f, name);
-        if (val == NULL)
-            val = derive(f, name, derived, sizeof derived);
-        if (val == NULL)
-            val = "";
-        if (bar != NULL) {
-            rc = apply_filter(name, name + (bar - name) + 1, val, piece, sizeof piece, err);
-            if (rc != 0)
-                return rc;
-            val = piece;
-        }
+        rc = expand_one(f, s, tmpl, &s, piece, sizeof piece, &val, err);
+        if (rc != 0)
+            return rc;
         len = strlen(val);
+        group_empty |= len == 0;
         if (o + len >= out_len)
             return tt_err_set(err, TT_ENOMEM, __func__, "expanded text too long");
         memcpy(out + o, val, len);
         o += len;
-        s = end + 1;
     }
+    if (in_group)
+        return tt_err_setd(err, TT_EINVAL, LABEL_E_FIELD, __func__, "'[' without ']' in '%s'",
+                           tmpl);
     if (o >= out_len)
         return tt_err_set(err, TT_ENOMEM, __func__, "expanded text too long");
     out[o] = '\0';

@@ -192,6 +192,17 @@ check_placeholders(struct parser *p, const char *v)
     }
     if (strchr(v, '}') != NULL && strchr(v, '{') == NULL)
         return perr(p, "'}' without '{' in \"%s\"", v);
+    {
+        int depth = 0; /* [optional parts] do not nest */
+
+        for (const char *c = v; *c != '\0'; c++) {
+            depth += *c == '[' ? 1 : *c == ']' ? -1 : 0;
+            if (depth < 0 || depth > 1)
+                return perr(p, "unbalanced or nested [ ] in \"%s\"", v);
+        }
+        if (depth != 0)
+            return perr(p, "'[' without ']' in \"%s\"", v);
+    }
     return 0;
 }
 

@@ -96,6 +96,8 @@ tpl_errors_name_file_line_problem(void **state)
         {"label a\nsize 100 50\nbox x=1 y=1 w=5 h=5 fill=maybe\n", 3, "write yes or no"},
         {"label a\nsize 100 50\nbox x=1 y=1 w=5 h=5 stray\n", 3, "'stray' is not a setting"},
         {"label a\nsize 100 50\nline x1=1 y1=1 x2=200 y2=1\n", 3, "line ends outside"},
+        {"label a\nsize 100 50\ntext x=1 y=1 w=5 text=\"[a[{lot}]]\"\n", 3, "nested [ ]"},
+        {"label a\nsize 100 50\ntext x=1 y=1 w=5 text=\"[{lot}\"\n", 3, "'[' without ']'"},
     };
 
     (void)state;
@@ -144,10 +146,11 @@ fields_filters(void **state)
         {"{weight|kg}", "1,250"},       {"{price|vnd}", "1.234.567 ₫"},
         {"{price|3920}", "1234567"},    {"{lot|upper}", "AB-12"},
         {"x{missing}y", "xy"},          {"{lot}/{lot}", "ab-12/ab-12"},
-        {"{expiry|dmy}", "29/02/2028"},
+        {"{expiry|dmy}", "29/02/2028"}, {"a[ b{missing}c]d", "ad"},
+        {"a[ b{lot}c]d", "a bab-12cd"}, {"[{missing}][{lot}]", "ab-12"},
     };
     static const char *const bad[] = {"{weight|3101}", "{harvest|dmy}x{bad|dmy}",
-                                      "{price|vnd}{lot|3103}", "{unclosed"};
+                                      "{price|vnd}{lot|3103}", "{unclosed", "[{lot}"};
     struct label_fields *f = label_fields_new();
     struct tt_err err = {0};
     char out[128];
