@@ -88,28 +88,28 @@ keyset_free(struct keyset *ks)
 static char *
 array_literal(const struct keyset *ks)
 {
-    size_t cap = 3;
-    char *s, *p;
+    size_t cap = 3, n = 0;
+    char *s;
 
     for (size_t i = ks->done; i < ks->n; i++)
         cap += 2 * strlen(ks->keys[i]) + 3;
-    s = p = malloc(cap);
+    s = malloc(cap);
     if (s == NULL)
         return NULL;
-    *p++ = '{';
+    s[n++] = '{';
     for (size_t i = ks->done; i < ks->n; i++) {
         if (i > ks->done)
-            *p++ = ',';
-        *p++ = '"';
+            s[n++] = ',';
+        s[n++] = '"';
         for (const char *c = ks->keys[i]; *c != '\0'; c++) {
             if (*c == '"' || *c == '\\')
-                *p++ = '\\';
-            *p++ = *c;
+                s[n++] = '\\';
+            s[n++] = *c;
         }
-        *p++ = '"';
+        s[n++] = '"';
     }
-    *p++ = '}';
-    *p = '\0';
+    s[n++] = '}';
+    s[n] = '\0';
     return s;
 }
 
