@@ -44,6 +44,7 @@ struct training_app {
     int weight_stable;
     char devices[160];
     char print_data[512];
+    int reset_armed; /* trainer pressed F8 once */
 };
 
 static void
@@ -496,6 +497,28 @@ weigh_key(struct training_app *a, enum core_key k, uint32_t ch)
     return TRAINING_REDRAW | TRAINING_FX_WEIGHT;
 }
 
+/* F6 exports; F8 twice in a row wipes the sandbox for the next class. */
+static int
+trainer_key(struct training_app *a, enum core_key k)
+{
+    int armed = a->reset_armed;
+
+    a->reset_armed = 0;
+    if (k == CORE_KEY_F6) {
+        export_results(a);
+    } else if (k == CORE_KEY_F8 && armed) {
+        return TRAINING_REDRAW | TRAINING_FX_RESET;
+    } else if (k == CORE_KEY_F8) {
+        a->reset_armed = 1;
+        set_msg(a, 1,
+                _("Press F8 again to wipe every score and label of this sandbox (export first "
+                  "with F6); any other key cancels."));
+    } else {
+        scroll_key(a, k);
+    }
+    return TRAINING_REDRAW;
+}
+
 static int
 screen_key(struct training_app *a, enum core_key k, uint32_t ch)
 {
@@ -540,11 +563,7 @@ screen_key(struct training_app *a, enum core_key k, uint32_t ch)
         scroll_key(a, k);
         return TRAINING_REDRAW;
     case TRAINING_SCR_TRAINER:
-        if (k == CORE_KEY_F6)
-            export_results(a);
-        else
-            scroll_key(a, k);
-        return TRAINING_REDRAW;
+        return trainer_key(a, k);
     }
     return 0;
 }
@@ -594,6 +613,21 @@ int64_t
 training_app_sim_mg(const struct training_app *app)
 {
     return app->sim_mg;
+}
+
+void
+training_app_set_sandbox(struct training_app *app, struct training_sandbox *sb, int ok)
+{
+    app->sb = sb;
+    app->trainee = 0;
+    app->field = 0;
+    app->cursor = 0;
+    app->lesson = NULL;
+    memset(&app->explain, 0, sizeof app->explain);
+    go(app, TRAINING_SCR_SIGNIN);
+    set_msg(app, !ok,
+            ok ? _("The sandbox is empty again: ready for the next class.")
+               : _("The sandbox could not be wiped (details in the log)."));
 }
 
 const char *

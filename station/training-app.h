@@ -35,6 +35,7 @@ enum training_flag {
     TRAINING_FX_SCAN = 1 << 2,   /* "scan" the next sample barcode on the simulated scanner */
     TRAINING_FX_WEIGHT = 1 << 3, /* put training_app_sim_mg() on the simulated scale */
     TRAINING_FX_PRINT = 1 << 4,  /* print training_app_print_data() (a label made right) */
+    TRAINING_FX_RESET = 1 << 5,  /* wipe the sandbox, then training_app_set_sandbox() */
 };
 
 struct training_view {
@@ -74,6 +75,12 @@ const char *training_app_print_data(const struct training_app *app);
 
 /* The outcome of that print: ok, and the file or job reference (or the problem). */
 void training_app_printed(struct training_app *app, int ok, const char *ref);
+
+/*
+ * After a reset: the app now works on `sb` (borrowed), nobody is signed in
+ * and the sign-in screen says whether the wipe worked (`ok`).
+ */
+void training_app_set_sandbox(struct training_app *app, struct training_sandbox *sb, int ok);
 
 /* Device words for the status line (borrowed by the app). */
 void training_app_set_devices(struct training_app *app, const char *words);

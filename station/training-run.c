@@ -84,6 +84,8 @@ samples_free(struct samples *sm)
 struct run {
     struct training_app *app;
     struct training_sandbox *sb;
+    const struct training_run_opts *o;
+    int failed; /* the sandbox was lost (a reset could not reopen it) */
     const char *printer;
     const char *tpl_dir;
     struct scale *scale;
@@ -128,9 +130,37 @@ print_label(struct run *r)
     training_app_printed(r->app, rc == 0, rc == 0 ? ref : err.msg);
 }
 
+/* Closes the sandbox, wipes it and opens a fresh one (the app is told either way). */
+static void
+reset_sandbox(struct run *r)
+{
+    struct tt_err err = {0};
+    int rc;
+
+    training_sandbox_close(r->sb);
+    r->sb = NULL;
+    rc = training_sandbox_reset(r->o->dir, r->o->station_db, &err);
+    if (rc == 0)
+        rc = training_sandbox_open(r->o->dir, r->o->station_db, r->o->demo_dir, &r->sb, &err);
+    if (rc != 0) {
+        fprintf(stderr, "tramtem training: %s\n", err.msg);
+        /* Keep a sandbox to work on: reopen what is there. */
+        if (r->sb == NULL &&
+            training_sandbox_open(r->o->dir, r->o->station_db, r->o->demo_dir, &r->sb, &err) != 0)
+            r->failed = 1;
+    }
+    if (r->sb != NULL)
+        training_app_set_sandbox(r->app, r->sb, rc == 0);
+}
+
 static int
 do_flags(struct run *r, int flags)
 {
+    if (flags & TRAINING_FX_RESET) {
+        reset_sandbox(r);
+        if (r->failed)
+            return TRAINING_QUIT;
+    }
     if (flags & TRAINING_FX_PRINT)
         print_label(r);
     if ((flags & TRAINING_FX_WEIGHT) && r->scale_sim)
@@ -207,6 +237,7 @@ training_run(const struct training_run_opts *o, struct tt_err *err)
     if (rc == 0)
         rc = training_app_new(sb, ls, &r.app, err);
     r.sb = sb;
+    r.o = o;
     r.printer = o->printer;
     r.tpl_dir = o->lessons_dir;
     samples_load(&r.samples, o->lessons_dir);
@@ -216,13 +247,16 @@ training_run(const struct training_run_opts *o, struct tt_err *err)
     }
     if (rc == 0)
         rc = loop(&r, ui);
+    if (rc == 0 && r.failed)
+        rc =
+            tt_err_set(err, TT_EIO, "training", "the sandbox %s could not be opened again", o->dir);
     ui_close(ui);
     scale_close(r.scale);
     scanner_close(r.scanner);
     samples_free(&r.samples);
     training_app_free(r.app);
     training_lessons_free(ls);
-    training_sandbox_close(sb);
+    training_sandbox_close(r.sb); /* the one open now: a reset replaces it */
     label_shutdown();
     return rc;
 }

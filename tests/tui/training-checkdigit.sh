@@ -1,7 +1,7 @@
 # tests/tui/training-checkdigit.sh — training mode in a private tmux server
 # (80x24): a trainee signs in, does the check-digit lesson with one wrong and
 # one right answer, the trainer screen shows the score, the CSV export holds
-# it; and neither the station database nor the station key was touched.
+# it, the trainer wipes the sandbox (F8 twice); and neither the station database nor the station key was touched.
 set -eu
 . "$TT_TOP/tests/tui/kiosk-lib.bash"
 kiosk_setup
@@ -41,10 +41,7 @@ keys t
 wait_for "Trainer: class results"
 screen | grep -E "Nguyễn An +K45 +check-digit +cd-1 +right 2" >/dev/null || {
     echo "no score line"; screen; exit 1; }
-keys Escape q
-wait_for "EXITED rc=0"
-
-# The sandbox is its own folder under XDG_DATA_HOME, with the two attempts.
+# The CSV export (run beside the open session: the sandbox is a WAL database) holds the score.
 box=$T/xdg/tramtem/training
 [ -f "$box/training.db" ] || { echo "no sandbox database"; exit 1; }
 expect_eq "$(sql "$box/training.db" "SELECT group_concat(answer || ':' || correct) FROM training_attempts")" \
@@ -52,6 +49,20 @@ expect_eq "$(sql "$box/training.db" "SELECT group_concat(answer || ':' || correc
 env XDG_DATA_HOME="$T/xdg" "$TT_BIN" --db "$ST/station.db" training export --csv "$T/r.csv"
 grep -qx 'K45,Nguyễn An,check-digit,cd-1,2,1,0,[0-9T:Z-]*' "$T/r.csv" || {
     echo "CSV lacks the score:"; cat "$T/r.csv"; exit 1; }
+# The trainer exports from the screen too, then wipes the sandbox for the next class.
+keys F6
+wait_for "Written:"
+grep -q '^K45,Nguyễn An,check-digit,cd-1,2,1,0,' "$box/results.csv" || { echo "F6 CSV"; exit 1; }
+keys F8
+wait_for "Press F8 again"
+keys F8
+wait_for "The sandbox is empty again"
+keys T
+wait_for "No results yet."
+keys Escape F10
+wait_for "EXITED rc=0"
+env XDG_DATA_HOME="$T/xdg" "$TT_BIN" --db "$ST/station.db" training export --csv "$T/empty.csv"
+expect_eq "$(wc -l <"$T/empty.csv")" 1 "no scores after the reset"
 
 # Training never touched the station: same files, bytes and mtimes; no training tables.
 after=$(fingerprint)

@@ -676,6 +676,11 @@ app_class_session(void **state)
     assert_int_equal(v->screen, TRAINING_SCR_TRAINER);
     assert_true(lines_have(&v->body, "cd-1"));
     assert_true(lines_have(&v->body, "right 2"));
+    assert_int_equal(key(app, CORE_KEY_F8, 0) & TRAINING_FX_RESET, 0); /* armed only */
+    assert_int_equal(training_app_view(app)->message_error, 1);
+    key(app, CORE_KEY_DOWN, 0); /* any other key disarms */
+    assert_int_equal(key(app, CORE_KEY_F8, 0) & TRAINING_FX_RESET, 0);
+    assert_true(key(app, CORE_KEY_F8, 0) & TRAINING_FX_RESET);
 
     key(app, CORE_KEY_ESC, 0);
     assert_int_equal(key(app, CORE_KEY_CHAR, 'e') & TRAINING_REDRAW, TRAINING_REDRAW);
