@@ -118,7 +118,8 @@ int label_fields_from_gs1(struct label_fields *f, const struct gs1_msg *msg, str
  * Expands "{key|filter}" placeholders of `tmpl` into out (NUL-terminated).
  * Filters: yymmdd dmy (dates), 310n/320n/392n with the decimal digit n
  * (e.g. 3103: weight in kg as six digits, three decimals), kg (1,250),
- * vnd (45.000 ₫), upper. Unknown keys expand to "". TT_EINVAL with
+ * vnd (45.000 ₫), upper. Unknown keys expand to "". "[...]" is an optional
+ * part, left out when a placeholder inside it is empty. TT_EINVAL with
  * LABEL_E_FIELD on a bad value for a filter; TT_ENOMEM when out is short.
  */
 int label_fields_expand(const struct label_fields *f, const char *tmpl, char *out, size_t out_len,
