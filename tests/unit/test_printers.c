@@ -135,6 +135,54 @@ tpl_builtins_all_load(void **state)
     assert_int_equal(label_tpl_find("data/labels", "../etc", &t, &err), TT_ENOTFOUND);
 }
 
+struct list_seen {
+    int good, bad;
+    char last_err[256];
+};
+
+static int
+list_cb(void *ctx, const char *path, const struct label_tpl *tpl, const struct tt_err *perr)
+{
+    struct list_seen *seen = ctx;
+
+    (void)path;
+    if (tpl != NULL) {
+        seen->good++;
+    } else {
+        seen->bad++;
+        snprintf(seen->last_err, sizeof seen->last_err, "%s", perr->msg);
+    }
+    return 0;
+}
+
+/* label list: every built-in parses; a broken file is reported, not fatal. */
+static void
+tpl_list_reports_each_file(void **state)
+{
+    char dir[] = "/tmp/tt-tpllist.XXXXXX", path[64];
+    struct list_seen seen = {0};
+    struct tt_err err = {0};
+    FILE *fp;
+
+    (void)state;
+    assert_int_equal(label_tpl_list("data/labels", list_cb, &seen, &err), 0);
+    assert_int_equal(seen.good, 6);
+    assert_int_equal(seen.bad, 0);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/broken.label", dir);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("label broken\nsize 50 50\nbarcode x=1 y=1 type=qr\n", fp);
+    fclose(fp);
+    memset(&seen, 0, sizeof seen);
+    assert_int_equal(label_tpl_list(dir, list_cb, &seen, &err), 0);
+    assert_int_equal(seen.bad, 1);
+    assert_non_null(strstr(seen.last_err, "broken.label:3: barcode needs data="));
+    unlink(path);
+    rmdir(dir);
+    assert_int_equal(label_tpl_list("/nonexistent/labels", list_cb, &seen, &err), TT_ENOTFOUND);
+}
+
 static void
 fields_filters(void **state)
 {
@@ -541,6 +589,7 @@ main(void)
         cmocka_unit_test(tpl_parses_good_template),
         cmocka_unit_test(tpl_errors_name_file_line_problem),
         cmocka_unit_test(tpl_builtins_all_load),
+        cmocka_unit_test(tpl_list_reports_each_file),
         cmocka_unit_test(fields_filters),
         cmocka_unit_test(fields_derived),
         cmocka_unit_test(fields_from_gs1_message),
