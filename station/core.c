@@ -985,6 +985,8 @@ core_new(struct db *db, const struct core_config *cfg, int64_t now_ms, struct co
         c->v.clock_ok = 0;
         core_msg(c, CORE_MSG_CLOCK_WRONG, CORE_LVL_WARN, NULL);
     }
+    if (db_safe_mode(db)) /* damaged file opened read-only: say so before anything fails */
+        core_msg(c, CORE_MSG_STORE_ERROR, CORE_LVL_ERROR, db_safe_mode_reason(db));
     core_go(c, CORE_SCR_SIGNIN);
     *out = c;
     return 0;
