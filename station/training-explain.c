@@ -15,16 +15,17 @@
 
 #define EXPLAIN_COLS 76
 
-/* Appends one row of up to 18 numbers, 3 columns each, then a label. */
+/* Appends one row: its label in 12 columns, then up to 17 numbers, 3 columns each. */
 static void
 steps_row(struct training_lines *out, const int *v, size_t n, const char *label)
 {
-    char buf[128];
+    char buf[128], head[64];
     size_t k = 0;
 
     for (size_t i = 0; i < n && k + 4 < sizeof buf; i++)
         k += (size_t)snprintf(buf + k, sizeof buf - k, "%3d", v[i]);
-    training_lines_add(out, "  %s   ← %s", buf, label);
+    training_pad(head, sizeof head, label, 12);
+    training_lines_add(out, "  %s%s", head, buf);
 }
 
 int
@@ -42,9 +43,10 @@ training_check_digit_steps(const char *digits, size_t len, struct training_lines
     }
     next = (sum + 9) / 10 * 10;
     training_lines_add(out, _("Check digit of %.*s, step by step:"), (int)len, digits);
-    steps_row(out, d, len, _("digits"));
-    steps_row(out, w, len, _("times 3 or 1, from the right"));
-    steps_row(out, p, len, _("products"));
+    training_lines_add(out, "%s", _("  Weights 3 and 1 take turns, starting with 3 at the right."));
+    steps_row(out, d, len, _("Digits"));
+    steps_row(out, w, len, _("Weights"));
+    steps_row(out, p, len, _("Products"));
     training_lines_add(out, _("  Sum = %d. Next multiple of ten = %d. Check digit = %d − %d = %d."),
                        sum, next, next, sum, cd);
     return cd;
@@ -54,13 +56,17 @@ training_check_digit_steps(const char *digits, size_t len, struct training_lines
 static void
 explain_key_digits(struct training_lines *out, const char *ai, const char *v)
 {
-    size_t len = strlen(v), off = strcmp(ai, "8003") == 0; /* GRAI: a 0 before the GTIN-13 */
+    /* GRAI has a 0 before its GTIN-13; a GTIN with leading zeros is shown as the
+     * GTIN-13/12/8 printed on the pack (the zeros weigh nothing). */
+    size_t len = strlen(v), off = strcmp(ai, "8003") == 0;
     int cd;
 
     if (len < 2 + off || strspn(v, "0123456789") < len)
         return;
     if (strcmp(ai, "8003") == 0)
         len = 14;
+    while (strcmp(ai, "01") == 0 && v[off] == '0' && len - off > 8)
+        off++;
     cd = training_check_digit_steps(v + off, len - off - 1, out);
     if (cd < 0)
         return;

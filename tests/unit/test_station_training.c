@@ -415,9 +415,9 @@ check_digit_steps_shown(void **state)
 
     (void)state;
     assert_int_equal(training_check_digit_steps("893604567891", 12, &l), 6);
-    expect_line(&l, "    8  9  3  6  0  4  5  6  7  8  9  1   ← digits");
-    expect_line(&l, "    1  3  1  3  1  3  1  3  1  3  1  3   ← times 3 or 1");
-    expect_line(&l, "    8 27  3 18  0 12  5 18  7 24  9  3   ← products");
+    expect_line(&l, "  Digits        8  9  3  6  0  4  5  6  7  8  9  1");
+    expect_line(&l, "  Weights       1  3  1  3  1  3  1  3  1  3  1  3");
+    expect_line(&l, "  Products      8 27  3 18  0 12  5 18  7 24  9  3");
     expect_line(&l, "Sum = 134. Next multiple of ten = 140. Check digit = 140 − 134 = 6.");
     assert_int_equal(training_check_digit_steps("12x", 3, &l), -1);
     assert_int_equal(training_check_digit_steps("123456789012345678", 18, &l), -1);
