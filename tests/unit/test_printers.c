@@ -460,6 +460,65 @@ render_refuses_bad_data(void **state)
     label_fields_free(f);
 }
 
+/* An image element prints its dark pixels black and its white or transparent ones not at all. */
+static void
+image_element_thresholds(void **state)
+{
+    char dir[] = "/tmp/tt-tplimg.XXXXXX", logo[64], tpl_path[64];
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 40, 20);
+    cairo_t *cr = cairo_create(img);
+    struct label_tpl *t;
+    struct label_fields *f = label_fields_new();
+    struct tt_err err = {0};
+    unsigned char *png;
+    size_t len;
+    struct grey g = {0};
+    FILE *fp;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    /* left half opaque white, right half black; the top row transparent */
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, 0, 0, 20, 20);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_rectangle(cr, 20, 0, 20, 20);
+    cairo_fill(cr);
+    cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
+    cairo_rectangle(cr, 0, 0, 40, 2);
+    cairo_fill(cr);
+    cairo_destroy(cr);
+    snprintf(logo, sizeof logo, "%s/logo.png", dir);
+    assert_int_equal(cairo_surface_write_to_png(img, logo), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(img);
+    snprintf(tpl_path, sizeof tpl_path, "%s/img.label", dir);
+    fp = fopen(tpl_path, "w");
+    assert_non_null(fp);
+    /* the 40 x 20 px image stretched to 40 x 20 mm at (5, 5) on a 50 x 30 mm label */
+    fputs("label img\nsize 50 30\nimage x=5 y=5 w=40 h=20 file=logo.png\n", fp);
+    fclose(fp);
+    assert_int_equal(label_tpl_load(tpl_path, &t, &err), 0);
+    assert_int_equal(label_render(t, f, LABEL_FMT_PNG, 203, &png, &len, NULL, &err), 0);
+    assert_int_equal(grey_from_png(png, len, &g), 0);
+    /* mm -> dots at 203 dpi: x = mm * 7.99 */
+    assert_int_equal(g.px[(size_t)(15 * 8) * g.w + 15 * 8], 255);    /* white half: not printed */
+    assert_int_equal(g.px[(size_t)(15 * 8) * g.w + 35 * 8], 0);      /* black half: black */
+    assert_int_equal(g.px[(size_t)(5 * 8 + 2) * g.w + 35 * 8], 255); /* transparent top row */
+    assert_int_equal(g.px[(size_t)(2 * 8) * g.w + 35 * 8], 255);     /* outside the image */
+    free(g.px);
+    free(png);
+    label_tpl_free(t);
+    unlink(logo);
+    /* a missing image file is an error naming the template line */
+    assert_int_equal(label_tpl_load(tpl_path, &t, &err), 0);
+    assert_int_equal(label_render(t, f, LABEL_FMT_PNG, 203, &png, &len, NULL, &err), TT_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "img.label:3: image"));
+    label_tpl_free(t);
+    unlink(tpl_path);
+    rmdir(dir);
+    label_fields_free(f);
+}
+
 static void
 doc_many_pages_and_png_once(void **state)
 {
@@ -598,6 +657,7 @@ main(void)
         cmocka_unit_test(pdf_has_page_size_and_font),
         cmocka_unit_test(vietnamese_glyphs_all_present),
         cmocka_unit_test(render_refuses_bad_data),
+        cmocka_unit_test(image_element_thresholds),
         cmocka_unit_test(doc_many_pages_and_png_once),
         cmocka_unit_test(file_printer_writes_each_job),
         cmocka_unit_test(cups_unreachable_fails_fast),
