@@ -80,13 +80,45 @@ training_export_csv(struct db *db, const char *class_name, const char *path, str
 #define PDF_W 595.0 /* A4 in points */
 #define PDF_H 842.0
 
+#define PDF_ROWS_MAX 24 /* exercise lines that fit on one page (11 pt) */
+
+/* One exercise line of the open page, kept to be drawn in lesson order. */
+struct pdf_row {
+    size_t order; /* lesson index × 100 + exercise index: the order of the lesson files */
+    char text[320];
+};
+
 struct pdf {
     cairo_t *cr;
     const struct training_lessons *ls;
     int64_t trainee; /* the trainee whose page is open, 0 before the first */
     double y;
     int done, right, pages;
+    size_t n_rows;
+    struct pdf_row rows[PDF_ROWS_MAX];
 };
+
+static int
+row_cmp(const void *a, const void *b)
+{
+    const struct pdf_row *x = a, *y = b;
+
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Where an exercise comes in the lesson files (unknown ones go last). */
+static size_t
+exercise_order(const struct training_lessons *ls, const char *lesson, const char *ex)
+{
+    for (size_t i = 0; i < training_lessons_count(ls); i++) {
+        const struct training_lesson *l = training_lesson_at(ls, i);
+
+        for (size_t j = 0; strcmp(l->id, lesson) == 0 && j < l->n_ex; j++)
+            if (strcmp(l->ex[j].id, ex) == 0)
+                return i * 100 + j;
+    }
+    return (size_t)-1;
+}
 
 static void
 pdf_text(struct pdf *p, const char *font, double x, const char *text)
@@ -114,6 +146,10 @@ pdf_end_page(struct pdf *p)
 
     if (p->trainee == 0)
         return;
+    qsort(p->rows, p->n_rows, sizeof p->rows[0], row_cmp);
+    for (size_t i = 0; i < p->n_rows; i++)
+        pdf_text(p, "Noto Sans 11", 80, p->rows[i].text);
+    p->n_rows = 0;
     p->y += 12;
     snprintf(line, sizeof line, _("Exercises answered correctly: %d of %d."), p->right, p->done);
     pdf_text(p, "Noto Sans Bold 13", 70, line);
@@ -149,7 +185,7 @@ pdf_row(void *ctx, const struct db_training_result *r)
 {
     struct pdf *p = ctx;
     const struct training_lesson *l = training_lesson_find(p->ls, r->lesson);
-    char line[512];
+    char line[320];
 
     if (r->trainee_id != p->trainee) {
         pdf_end_page(p);
@@ -160,8 +196,11 @@ pdf_row(void *ctx, const struct db_training_result *r)
     snprintf(line, sizeof line, _("%s %s — %s: %s (%d answers)"), r->correct ? "✔" : "✘",
              l != NULL ? training_lesson_title(l) : r->lesson, r->exercise,
              r->correct ? _("right") : _("not yet right"), r->attempts);
-    if (p->y < PDF_H - 150)
-        pdf_text(p, "Noto Sans 11", 80, line);
+    if (p->n_rows < PDF_ROWS_MAX) { /* more would run off the page; the CSV has them all */
+        p->rows[p->n_rows].order = exercise_order(p->ls, r->lesson, r->exercise);
+        snprintf(p->rows[p->n_rows].text, sizeof p->rows[0].text, "%s", line);
+        p->n_rows++;
+    }
     return 0;
 }
 
