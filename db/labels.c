@@ -206,7 +206,9 @@ label_event(struct db *db, const struct alloc_ctx *a, struct db_event_info *info
     ev.disposition = "active";
     ev.epcs = epcs;
     ev.n_epcs = 1;
-    if (l->net_weight_g > 0) {
+    /* A quantity needs a class (GTIN + lot); a logistic unit (SSCC) has none, and
+     * its contents' weights are on the cases' own events. */
+    if (l->net_weight_g > 0 && l->sscc[0] == '\0') {
         ev.quantities = &q;
         ev.n_quantities = 1;
     }

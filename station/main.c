@@ -44,7 +44,9 @@ scan_lang(int argc, char **argv)
             return argv[i + 1];
         if (strncmp(argv[i], "--lang=", 7) == 0)
             return argv[i] + 7;
-        if (argv[i][0] != '-')
+        if (strcmp(argv[i], "--db") == 0)
+            i++; /* skip its value */
+        else if (argv[i][0] != '-')
             break;
     }
     return NULL;
@@ -97,6 +99,7 @@ main(int argc, char **argv)
         static char kiosk_name[] = "kiosk";
         char *kiosk[] = {kiosk_name, NULL};
 
+        optind = 0;
         for (const struct cli_command *cmd = cli_commands; cmd->name != NULL; cmd++)
             if (strcmp(cmd->name, "kiosk") == 0)
                 return cmd->run(&ctx, 1, kiosk);
