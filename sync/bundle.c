@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,11 +142,26 @@ struct bundle_writer {
     z_stream z;
     unsigned char *out;
     unsigned char *stage; /* input gathered for deflate: one call per CHUNK, not three a line */
+    unsigned char *spare; /* the other half of the double buffer */
     size_t stage_len;
     struct sig_hasher hasher;
     struct bundle_header h;
     uint64_t n_events, last_seq, bytes;
     int failed;
+    /*
+     * A worker thread deflates, hashes and writes one full buffer while the
+     * caller fills the other from the store (two cores: about a third off an
+     * export). Only one thread at a time touches z, out, hasher and bytes:
+     * the caller does so only after writer_wait().
+     */
+    pthread_t thread;
+    int thread_started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    const unsigned char *job;
+    size_t job_len;
+    int job_ready, quit, worker_rc;
+    struct tt_err worker_err;
 };
 
 /* Deflates `len` bytes (or finishes when `finish`) and writes what comes out. */
@@ -188,25 +204,96 @@ writer_deflate(struct bundle_writer *w, const void *data, size_t len, int finish
     return 0;
 }
 
+static void *
+writer_worker(void *arg)
+{
+    struct bundle_writer *w = arg;
+
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        const unsigned char *data;
+        size_t len;
+        int rc;
+
+        while (!w->job_ready && !w->quit)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->job_ready)
+            break;
+        data = w->job;
+        len = w->job_len;
+        rc = w->worker_rc;
+        pthread_mutex_unlock(&w->mu);
+        if (rc == 0)
+            rc = writer_deflate(w, data, len, 0, &w->worker_err);
+        pthread_mutex_lock(&w->mu);
+        w->worker_rc = rc;
+        w->job_ready = 0;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Waits until the worker is idle; returns its first error, copied into err. */
+static int
+writer_wait(struct bundle_writer *w, struct tt_err *err)
+{
+    int rc;
+
+    pthread_mutex_lock(&w->mu);
+    while (w->job_ready)
+        pthread_cond_wait(&w->cv, &w->mu);
+    rc = w->worker_rc;
+    pthread_mutex_unlock(&w->mu);
+    if (rc != 0 && err != NULL)
+        *err = w->worker_err;
+    return rc;
+}
+
+/* Hands the full stage buffer to the worker and goes on with the other one. */
+static int
+writer_hand_over(struct bundle_writer *w, struct tt_err *err)
+{
+    unsigned char *t;
+    int rc = writer_wait(w, err);
+
+    if (rc != 0 || w->stage_len == 0)
+        return rc;
+    pthread_mutex_lock(&w->mu);
+    w->job = w->stage;
+    w->job_len = w->stage_len;
+    w->job_ready = 1;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    t = w->stage;
+    w->stage = w->spare;
+    w->spare = t;
+    w->stage_len = 0;
+    return 0;
+}
+
 /* Gathers bytes; deflates them a CHUNK at a time (and everything when finishing). */
 static int
 writer_push(struct bundle_writer *w, const void *data, size_t len, int finish, struct tt_err *err)
 {
     int rc;
 
-    if (w->stage_len + len > CHUNK || finish) {
-        if ((rc = writer_deflate(w, w->stage, w->stage_len, 0, err)) != 0)
+    if ((w->stage_len + len > CHUNK || finish) && (rc = writer_hand_over(w, err)) != 0)
+        return rc;
+    if (len >= CHUNK) {
+        /* a very long line: deflated here, in order, once the worker is idle */
+        if ((rc = writer_wait(w, err)) != 0)
             return rc;
-        w->stage_len = 0;
-    }
-    if (len >= CHUNK)
         rc = writer_deflate(w, data, len, 0, err);
-    else {
-        memcpy(w->stage + w->stage_len, data, len);
+    } else {
+        if (len > 0)
+            memcpy(w->stage + w->stage_len, data, len);
         w->stage_len += len;
         rc = 0;
     }
-    return rc == 0 && finish ? writer_deflate(w, NULL, 0, 1, err) : rc;
+    if (rc == 0 && finish && (rc = writer_wait(w, err)) == 0)
+        rc = writer_deflate(w, NULL, 0, 1, err);
+    return rc;
 }
 
 int
@@ -221,9 +308,11 @@ bundle_writer_new(int fd, const struct bundle_header *h, struct bundle_writer **
     if ((rc = header_sane(h, err)) != 0)
         return rc;
     if ((w = calloc(1, sizeof *w)) == NULL || (w->out = malloc(CHUNK)) == NULL ||
-        (w->stage = malloc(CHUNK)) == NULL) {
-        if (w != NULL)
+        (w->stage = malloc(CHUNK)) == NULL || (w->spare = malloc(CHUNK)) == NULL) {
+        if (w != NULL) {
             free(w->out);
+            free(w->stage);
+        }
         free(w);
         return tt_err_set(err, TT_ENOMEM, "bundle_writer_new", "no memory");
     }
@@ -235,9 +324,17 @@ bundle_writer_new(int fd, const struct bundle_header *h, struct bundle_writer **
     if (deflateInit2(&w->z, 1, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
         free(w->out);
         free(w->stage);
+        free(w->spare);
         free(w);
         return tt_err_set(err, TT_ENOMEM, "bundle_writer_new", "zlib could not start");
     }
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    if (pthread_create(&w->thread, NULL, writer_worker, w) != 0) {
+        bundle_writer_free(w);
+        return tt_err_set(err, TT_ENOMEM, "bundle_writer_new", "cannot start a thread");
+    }
+    w->thread_started = 1;
     n = bundle_header_format(h, line, sizeof line);
     if (n < 0 || (rc = writer_push(w, line, (size_t)n, 0, err)) != 0) {
         bundle_writer_free(w);
@@ -275,8 +372,6 @@ bundle_writer_event(struct bundle_writer *w, uint64_t seq, const char *json, siz
     char prefix[64];
     int n, rc;
 
-    if (w->failed)
-        return tt_err_set(err, TT_EIO, "bundle_writer_event", "the bundle already failed");
     if (seq < w->h.first_event_seq || seq > w->h.last_event_seq ||
         (w->n_events > 0 && seq <= w->last_seq) || w->n_events >= w->h.event_count)
         return tt_err_set(err, TT_EINVAL, "bundle_writer_event",
@@ -329,9 +424,19 @@ bundle_writer_free(struct bundle_writer *w)
 {
     if (w == NULL)
         return;
+    if (w->thread_started) {
+        pthread_mutex_lock(&w->mu);
+        w->quit = 1;
+        pthread_cond_broadcast(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->thread, NULL);
+    }
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
     deflateEnd(&w->z);
     free(w->out);
     free(w->stage);
+    free(w->spare);
     free(w);
 }
 
