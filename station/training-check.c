@@ -62,9 +62,8 @@ yes_no(const char *s)
     return one_of(s, yes) ? 1 : one_of(s, no) ? 0 : -1;
 }
 
-/* "1,25", "1.250 kg", "-3.5" -> value × 10^6; 0 on success. */
-static int
-parse_decimal(const char *s, long long *micro)
+int
+training_parse_decimal(const char *s, long long *micro)
 {
     long long whole = 0, frac = 0, scale = 1000000;
     int neg = *s == '-', digits = 0;
@@ -144,7 +143,7 @@ read_matches(const struct gs1_element *el, const char *ans)
     case GS1_KIND_MEASURE:
     case GS1_KIND_AMOUNT:
     case GS1_KIND_COUNT:
-        if (parse_decimal(ans, &micro) != 0)
+        if (training_parse_decimal(ans, &micro) != 0)
             return 0;
         want = x.mantissa * (x.negative ? -1 : 1);
         for (i = x.decimals; i < 6; i++)
@@ -264,7 +263,7 @@ check_encode_weight(const struct training_exercise *ex, const char *ans,
     long long micro = 0;
     const char *a = ans;
 
-    if (parse_decimal(ex->data, &micro) != 0 || micro <= 0 || micro >= 1000000000LL)
+    if (training_parse_decimal(ex->data, &micro) != 0 || micro <= 0 || micro >= 1000000000LL)
         return TT_EINVAL;
     snprintf(want, sizeof want, "%06lld", (micro + 500) / 1000);
     if (strncmp(a, "(3103)", 6) == 0)

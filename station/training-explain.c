@@ -106,7 +106,12 @@ explain_element(struct training_lines *out, const struct gs1_element *el)
 static int
 plain_key(const char *data, size_t len, char *out, size_t out_len, const char **form)
 {
-    if (len == 0 || strspn(data, "0123456789") != len || len >= 19)
+    size_t digits = 0;
+
+    /* data need not be NUL-terminated (scanned bytes): count within len only. */
+    while (digits < len && data[digits] >= '0' && data[digits] <= '9')
+        digits++;
+    if (len == 0 || digits != len || len >= 19)
         return 0;
     if (len == 18) {
         snprintf(out, out_len, "(00)%.*s", (int)len, data);

@@ -218,6 +218,7 @@ exercise_problem(const struct training_exercise *e)
 {
     struct gs1_msg msg;
     size_t n = strlen(e->data);
+    long long micro = 0;
 
     if (e->question[0][0] == '\0' && e->question[1][0] == '\0')
         return "exercise has no question";
@@ -234,9 +235,9 @@ exercise_problem(const struct training_exercise *e)
         return training_parse_element(e->data, &msg) != 0 ? "data is not one GS1 element" : NULL;
     case TRAINING_MAKE_LABEL:
         return gs1_parse(e->data, n, &msg, NULL) != 0 ? "data is not valid GS1 data" : NULL;
-    case TRAINING_ENCODE_WEIGHT:
-        return strtod(e->data, NULL) <= 0 || strtod(e->data, NULL) >= 1000
-                   ? "data must be a weight in kg (0-999.999)"
+    case TRAINING_ENCODE_WEIGHT: /* the checker's own reading, so both agree */
+        return training_parse_decimal(e->data, &micro) != 0 || micro < 500 || micro >= 1000000000LL
+                   ? "data must be a weight in kg (0.001-999.999)"
                    : NULL;
     case TRAINING_BUNDLE:
         return strcmp(e->data, "intact") != 0 && strcmp(e->data, "tampered") != 0

@@ -272,7 +272,7 @@ flip_byte(const char *path, struct tt_err *err)
 {
     int fd = open(path, O_RDWR | O_CLOEXEC);
     struct stat st;
-    unsigned char c;
+    unsigned char c = 0;
     off_t at;
     int rc = 0;
 

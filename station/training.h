@@ -97,6 +97,9 @@ const char *training_lesson_text(const struct training_lesson *l);
 struct gs1_msg;
 int training_parse_element(const char *data, struct gs1_msg *msg);
 
+/* "1,25", "1.250 kg", "-3.5" -> the value × 10^6; 0, or -1 when it is no number. */
+int training_parse_decimal(const char *s, long long *micro);
+
 /* "check-digit" ... -> kind; -1 when unknown. */
 int training_kind_parse(const char *name);
 
