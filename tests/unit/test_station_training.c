@@ -167,6 +167,9 @@ lesson_errors_name_file_and_line(void **state)
         {"lesson: a\ntitle.en: A\nexercise: e\nkind: bundle\ndata: broken\nquestion.en: q\n",
          "bad.lesson:3: data must be 'intact' or 'tampered'"},
         {"lesson: a\nno colon here\n", "bad.lesson:2: expected 'key: value'"},
+        /* found by the fuzzer: the loader must refuse what the checker cannot read */
+        {"lesson: a\ntitle.en: A\nexercise: e\nkind: encode-weight\ndata: 12>6\nquestion.en: q\n",
+         "bad.lesson:3: data must be a weight in kg"},
         {"lesson: a\ntext.en: x\n", "bad.lesson:2: the lesson has no title"},
         {"lesson: a\ntitle.en: A\nexercise: e\nkind: read\ndata: (01)09528930000026\nask: 10\n"
          "question.en: q\n",
@@ -404,6 +407,14 @@ explainer_invalid_inputs(void **state)
     expect_line(&l, "Form: a plain GTIN-13 (EAN-13) number.");
     expect_line(&l, "The last digit is 7 but should be 6");
 
+    {
+        /* Scanned bytes are not NUL-terminated (found by the fuzzer). */
+        char *raw = malloc(13);
+
+        memcpy(raw, "9528930000026", 13);
+        assert_int_equal(training_explain(raw, 13, &l), 1);
+        free(raw);
+    }
     assert_int_equal(training_explain("", 0, &l), 0);
     expect_line(&l, "NOT VALID: There is no data.");
 }
