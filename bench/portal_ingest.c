@@ -68,8 +68,11 @@ static void
 rig_start(void)
 {
     char line[4096], *p, *q;
-    FILE *f = popen("tests/rig/pg.sh start", "r");
+    FILE *f;
 
+    /* Our pid: the rig's watchdog stops the server even if the bench dies. */
+    snprintf(line, sizeof line, "tests/rig/pg.sh start %ld", (long)getpid());
+    f = popen(line, "r");
     if (f == NULL || fgets(line, sizeof line, f) == NULL)
         die("cannot start the PostgreSQL rig (run from the source tree)", NULL);
     pclose(f);

@@ -8,8 +8,10 @@
 # Sourced:     . tests/rig/pg.sh; pg_start || exit 77; ...; pg_stop
 #              pg_start exports PGHOST (the socket folder), PGUSER, PGDATABASE
 #              and PG_RIG_DIR; on failure it prints why and returns 1.
-# Standalone:  tests/rig/pg.sh start     prints "export ..." lines for eval
-#              tests/rig/pg.sh stop DIR  stops the server of that rig folder
+# Standalone:  tests/rig/pg.sh start [PID]  prints "export ..." lines for eval;
+#              with PID, a watchdog stops the server once that process is gone
+#              (a test binary that crashes leaves nothing running)
+#              tests/rig/pg.sh stop DIR   stops the server of that rig folder
 #
 # PostgreSQL refuses to run as root, so as root the server runs as the
 # "postgres" user (Debian's package creates it) or else "nobody".
@@ -92,6 +94,13 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     case ${1:-} in
     start)
         pg_start >&2 || exit 1
+        if [ -n "${2:-}" ]; then
+            owner=$2 dir=$PG_RIG_DIR
+            # Detached, output closed, so the caller's pipe ends now.
+            setsid bash -c 'while kill -0 "$0" 2>/dev/null && [ -d "$1" ]; do sleep 1; done
+                . "$2"; pg_stop_dir "$1"' "$owner" "$dir" "${BASH_SOURCE[0]}" \
+                </dev/null >/dev/null 2>&1 &
+        fi
         echo "export PG_RIG_DIR='$PG_RIG_DIR' PGHOST='$PGHOST' PGUSER=postgres PGDATABASE=postgres"
         ;;
     stop) pg_stop_dir "${2:?usage: pg.sh stop DIR}" ;;

@@ -47,7 +47,9 @@ rig_start(void)
     FILE *f;
 
     setenv("PG_RIG_OPTS", "-c fsync=off", 1);
-    f = popen("tests/rig/pg.sh start 2>/dev/null", "r");
+    /* Our pid: the rig's watchdog stops the server even if this test crashes. */
+    snprintf(line, sizeof line, "tests/rig/pg.sh start %ld 2>/dev/null", (long)getpid());
+    f = popen(line, "r");
     if (f == NULL || fgets(line, sizeof line, f) == NULL) {
         if (f != NULL)
             pclose(f);
