@@ -42,7 +42,7 @@ training_label_print(struct training_sandbox *sb, const char *data, const char *
     struct label_fields *f = label_fields_new();
     struct label_tpl *tpl = NULL;
     struct printer_job *job = NULL;
-    struct printer_status st;
+    struct printer_status st = {0};
     struct gs1_msg msg;
     char hri[512];
     unsigned char *doc = NULL;
@@ -71,11 +71,14 @@ training_label_print(struct training_sandbox *sb, const char *data, const char *
 
         rc = printer_job_start(&req, &job, err);
     }
-    /* The file printer finishes at once; a CUPS queue only has to accept the job. */
-    if (rc == 0 && printer_job_wait(job, 10000, &st) != 0)
+    /* The file printer finishes at once; a CUPS queue only has to accept the job
+     * (the lesson goes on while the label prints), within 10 s. */
+    for (int waited = 0; rc == 0 && waited < 10000; waited += 100)
+        if (printer_job_wait(job, 100, &st) == 0 || st.state != PRINTER_JOB_SUBMITTING)
+            break;
+    if (rc == 0 && st.state == PRINTER_JOB_SUBMITTING)
         rc = tt_err_set(err, TT_ETIMEOUT, __func__, "the printer did not answer in 10 s");
-    if (rc == 0 && st.state != PRINTER_JOB_COMPLETED && st.state != PRINTER_JOB_PENDING &&
-        st.state != PRINTER_JOB_PROCESSING)
+    if (rc == 0 && st.final && st.state != PRINTER_JOB_COMPLETED)
         rc = tt_err_set(err, st.code != 0 ? st.code : TT_EDEVICE, __func__, "%s", st.message);
     if (rc == 0)
         snprintf(ref, ref_len, "%s", st.job_ref);
