@@ -38,6 +38,7 @@ static struct portal_store *st;
 static struct sig_seckey *sk;
 static struct sig_pubkey pub;
 static char station[40];
+static const char *station_override; /* write_bundle: the header's station, NULL = the key's */
 
 /* Starts the private server; returns 0 or -1 (then the tests are skipped). */
 static int
@@ -116,6 +117,8 @@ write_bundle(const char *dir, const struct sig_seckey *key, const struct sig_pub
     int fd;
 
     bundle_station_id(kpub->key_id, h.station);
+    if (station_override != NULL) /* a station keeps its id when it gets a new key */
+        snprintf(h.station, sizeof h.station, "%s", station_override);
     sig_keyid_hex(kpub->key_id, h.key_id);
     snprintf(h.prev_b2, sizeof h.prev_b2, "%s",
              prev != NULL ? prev
@@ -680,6 +683,52 @@ test_conflicts(void **state)
     sig_seckey_free(kc);
 }
 
+/* A new key from bundle 2 on: the old key may not sign bundle 2, the new one may. */
+static void
+test_key_rotation(void **state)
+{
+    static const char *const ev1[] = {CEV("r1", "a")};
+    static const char *const ev2[] = {CEV("r2", "a")};
+    struct sig_seckey *k1 = NULL, *k2 = NULL;
+    struct sig_pubkey p1, p2;
+    char dir[1100], sd[40], h1[65], h2[65];
+    struct collected c;
+    struct portal_ingest_summary sum;
+
+    (void)state;
+    assert_int_equal(sig_key_generate(&k1, &p1, NULL), 0);
+    assert_int_equal(sig_key_generate(&k2, &p2, NULL), 0);
+    portal_station_id_for_key(&p1, sd);
+    assert_int_equal(portal_registry_add(st, sd, "Trạm đổi khóa", &p1, 1, NULL), 0);
+    stick(dir, sizeof dir, "rotation-1");
+    write_bundle(dir, k1, &p1, 1, NULL, 1, ev1, 1, h1);
+    ingest(dir, &c, &sum);
+    assert_int_equal(sum.n_accepted, 1);
+    /* The station got a new disk and key; the officer enrols it from bundle 2. */
+    assert_int_equal(portal_registry_add(st, sd, NULL, &p2, 2, NULL), 0);
+    assert_int_equal(portal_registry_add(st, sd, NULL, &p2, 2, NULL), TT_EEXIST);
+    /* The old key signing bundle 2 (same station folder): refused. */
+    stick(dir, sizeof dir, "rotation-2");
+    write_bundle(dir, k1, &p1, 2, h1, 2, ev2, 1, h2);
+    ingest(dir, &c, &sum);
+    assert_int_equal(c.r[0].outcome, PORTAL_REJECTED);
+    assert_non_null(strstr(c.r[0].reason, "retired"));
+    /* The new key signs bundle 2 under the station's own id: accepted, the chain goes on. */
+    stick(dir, sizeof dir, "rotation-3");
+    station_override = sd;
+    write_bundle(dir, k2, &p2, 2, h1, 2, ev2, 1, h2);
+    station_override = NULL;
+    ingest(dir, &c, &sum);
+    assert_int_equal(c.r[0].outcome, PORTAL_ACCEPTED);
+    assert_int_equal(q_int("SELECT head_seq FROM stations WHERE station_id = $1", sd), 2);
+    assert_int_equal(q_int("SELECT count(*) FROM station_keys WHERE station_id = $1"
+                           " AND status = 'rotated' AND valid_until_bundle = 1",
+                           sd),
+                     1);
+    sig_seckey_free(k1);
+    sig_seckey_free(k2);
+}
+
 static void
 test_names(void **state)
 {
@@ -784,6 +833,7 @@ main(void)
         cmocka_unit_test(test_receipts),
         cmocka_unit_test(test_trace),
         cmocka_unit_test(test_conflicts),
+        cmocka_unit_test(test_key_rotation),
     };
     int failed = cmocka_run_group_tests_name("portal pure", pure, NULL, NULL);
 
