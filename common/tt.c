@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int err_vset(struct tt_err *err, int code, int detail, const char *where, const char *fmt,
+                    va_list ap) __attribute__((format(printf, 5, 0)));
+
 static int
 err_vset(struct tt_err *err, int code, int detail, const char *where, const char *fmt, va_list ap)
 {
