@@ -160,6 +160,9 @@ export_to(struct db *db, const struct sync_paths *p, const char *dir, const char
                             _("The USB stick %s is full. Free some space or use "
                               "another stick. Nothing was lost."),
                             dir);
+        if (e.code == TT_ENOTFOUND && strstr(e.msg, "key init") != NULL)
+            return cli_fail(e.code, "%s",
+                            _("There is no station key yet. Run 'tramtem key init' first."));
         if (e.code == TT_EIO)
             cli_fail(e.code,
                      _("Writing to %s failed; the stick may have been pulled out. "
