@@ -83,7 +83,7 @@ struct input {
     struct label_fields *f;
     char gtin[15], lot[21], serial[21], sscc[19], count[9];
     char harvest[11], harvest6[7], expiry[11], expiry6[7];
-    char w3103[7], price3920[16];
+    char w3103[7], price3920[24];
 };
 
 static void
