@@ -32,8 +32,10 @@ DEB_TEST  := libcmocka-dev libzbar-dev libdmtx-dev zbar-tools dmtx-utils zint \
 	cups-ipp-utils dbus avahi-daemon socat umockdev libumockdev-dev evemu-tools \
 	minisign faketime libfaketime postgresql jq python3 python3-jsonschema \
 	user-mode-linux dosfstools mtools kmod dmsetup exfatprogs exfat-fuse \
-	poppler-utils cups-filters glabels chromium curl
+	poppler-utils cups-filters chromium curl
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
+# Only the benchmarks need these (the peers they are compared with).
+DEB_BENCH := glabels
 
 PKGS      := ncursesw sqlite3 libsodium libusb-1.0 pangocairo cairo jansson zlib libpq \
 	libmicrohttpd fontconfig
@@ -93,7 +95,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 PO_FILES := $(wildcard po/*.po)
 MO_FILES := $(patsubst po/%.po,$(BUILD)/locale/%/LC_MESSAGES/tramtem.mo,$(PO_FILES))
 
-.PHONY: all check check-run check-full check-full-run unit deps demo asan ubsan \
+.PHONY: all check check-run check-full check-full-run unit deps deps-build deps-bench demo asan ubsan \
 	lint format bench fuzz fuzz-build fuzz-bins install uninstall clean coverage pot
 
 all: $(PROGRAMS) $(MO_FILES)
@@ -179,7 +181,7 @@ check: deps
 check-full: deps
 	$(MAKE) check-full-run
 
-demo: deps
+demo: deps-build
 	$(MAKE) all
 	$(BUILD)/tramtem demo
 
@@ -227,7 +229,7 @@ fuzz: fuzz-build
 	done
 
 # --- benchmarks (print figures, never pass/fail) ------------------------------------
-bench: deps
+bench: deps deps-bench
 	$(MAKE) all $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
 	@for s in $(wildcard bench/*.sh); do echo "== $$s"; BUILD=$(BUILD) sh $$s || exit 1; done
@@ -246,8 +248,8 @@ format:
 
 # --- Debian packages ------------------------------------------------------------------
 # Installs what is missing, through sudo when not root; does nothing when all is there.
-deps:
-	@missing=$$(for p in $(DEB_ALL); do \
+define install_debs
+	@missing=$$(for p in $(1); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
 		|| echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -257,6 +259,17 @@ deps:
 	SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing
+endef
+
+deps:
+	$(call install_debs,$(DEB_ALL))
+
+# What building and running the station needs (the demo), without the test tools.
+deps-build:
+	$(call install_debs,$(DEB_BUILD))
+
+deps-bench:
+	$(call install_debs,$(DEB_BENCH))
 
 # --- install ---------------------------------------------------------------------------
 install: all
