@@ -477,7 +477,7 @@ prepare_barcodes(const struct label_tpl *tpl, const struct label_fields *fields,
             rc = gs1_format(&info->msg[i], GS1_SYNTAX_BRACKETS, p->info.carrier, p->info.data,
                             sizeof p->info.data, err);
             if (rc == 0)
-                rc = gs1_format(&info->msg[i], GS1_SYNTAX_PARENS, p->info.carrier, p->info.hri,
+                rc = gs1_format(&info->msg[i], GS1_SYNTAX_HRI, p->info.carrier, p->info.hri,
                                 sizeof p->info.hri, err);
             if (rc != 0)
                 rc = gs1_fail(err, rc, tpl->file, p->el->line);
