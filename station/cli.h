@@ -52,10 +52,10 @@ int cli_gs1(struct cli_ctx *ctx, int argc, char **argv); /* cli-gs1.c */
 struct gs1_element;
 const char *cli_gs1_error_text(int detail);
 int cli_gs1_describe(const struct gs1_element *el, char *out, size_t out_len);
-int cli_key(struct cli_ctx *ctx, int argc, char **argv);    /* cli-sync.c */
-int cli_export(struct cli_ctx *ctx, int argc, char **argv); /* cli-sync.c */
-int cli_verify(struct cli_ctx *ctx, int argc, char **argv); /* cli-sync.c */
-int cli_import(struct cli_ctx *ctx, int argc, char **argv); /* cli-sync.c */
+int cli_key(struct cli_ctx *ctx, int argc, char **argv);     /* cli-sync.c */
+int cli_export(struct cli_ctx *ctx, int argc, char **argv);  /* cli-sync.c */
+int cli_verify(struct cli_ctx *ctx, int argc, char **argv);  /* cli-sync.c */
+int cli_import(struct cli_ctx *ctx, int argc, char **argv);  /* cli-sync.c */
 int cli_label(struct cli_ctx *ctx, int argc, char **argv);   /* cli-label.c */
 int cli_print(struct cli_ctx *ctx, int argc, char **argv);   /* cli-label.c */
 int cli_printer(struct cli_ctx *ctx, int argc, char **argv); /* cli-label.c */
@@ -63,12 +63,12 @@ int cli_devices(struct cli_ctx *ctx, int argc, char **argv); /* cli-devices.c */
 int cli_scale(struct cli_ctx *ctx, int argc, char **argv);   /* cli-devices.c */
 int cli_scan(struct cli_ctx *ctx, int argc, char **argv);    /* cli-devices.c */
 
-int cli_init(struct cli_ctx *ctx, int argc, char **argv);    /* cli-store.c */
-int cli_product(struct cli_ctx *ctx, int argc, char **argv); /* cli-store.c */
-int cli_lot(struct cli_ctx *ctx, int argc, char **argv);     /* cli-store.c */
-int cli_events(struct cli_ctx *ctx, int argc, char **argv);  /* cli-store.c */
-int cli_kiosk(struct cli_ctx *ctx, int argc, char **argv);   /* cli-kiosk.c */
-int cli_demo(struct cli_ctx *ctx, int argc, char **argv);    /* cli-kiosk.c */
-int cli_report(struct cli_ctx *ctx, int argc, char **argv);  /* cli-kiosk.c */
+int cli_init(struct cli_ctx *ctx, int argc, char **argv);     /* cli-store.c */
+int cli_product(struct cli_ctx *ctx, int argc, char **argv);  /* cli-store.c */
+int cli_lot(struct cli_ctx *ctx, int argc, char **argv);      /* cli-store.c */
+int cli_events(struct cli_ctx *ctx, int argc, char **argv);   /* cli-store.c */
+int cli_kiosk(struct cli_ctx *ctx, int argc, char **argv);    /* cli-kiosk.c */
+int cli_demo(struct cli_ctx *ctx, int argc, char **argv);     /* cli-kiosk.c */
+int cli_report(struct cli_ctx *ctx, int argc, char **argv);   /* cli-kiosk.c */
 int cli_training(struct cli_ctx *ctx, int argc, char **argv); /* cli-training.c */
 #endif
