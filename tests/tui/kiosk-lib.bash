@@ -47,7 +47,7 @@ kiosk_stop() {
 
 kiosk_start() {
     tmux -L "$TT_SOCK" -f /dev/null new-session -d -s k -x 80 -y 24 \
-        "$*; echo EXITED rc=\$?; sleep 600"
+        "$*; rc=\$?; printf '\\r\\nEXITED rc=%d\\n' \$rc; sleep 600"
 }
 
 screen() { tmux -L "$TT_SOCK" capture-pane -p -t k; }
