@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void core_place_next(struct core *c);
+
 /* One table for every key: the core acts on it and the UI draws hints from it. */
 static const struct core_binding bindings[] = {
     {CORE_SCR_SIGNIN, CORE_KEY_ENTER, CORE_ACT_OK},
@@ -26,6 +28,7 @@ static const struct core_binding bindings[] = {
     {CORE_SCR_PRODUCT, CORE_KEY_F10, CORE_ACT_QUIT},
     {CORE_SCR_LOT, CORE_KEY_ENTER, CORE_ACT_OK},
     {CORE_SCR_LOT, CORE_KEY_ESC, CORE_ACT_BACK},
+    {CORE_SCR_LOT, CORE_KEY_F3, CORE_ACT_PLACE},
     {CORE_SCR_WEIGH, CORE_KEY_F1, CORE_ACT_AUTO},
     {CORE_SCR_WEIGH, CORE_KEY_F2, CORE_ACT_PRINT},
     {CORE_SCR_WEIGH, CORE_KEY_ENTER, CORE_ACT_PRINT},
@@ -264,6 +267,8 @@ core_go(struct core *c, enum core_screen s)
         core_item_add(c, 0, "", NULL); /* row 0: a new lot, with the typed code and date */
         rc = db_lot_list(c->db, 1, add_lot, c, &err);
         today(c, c->v.input2);
+        c->v.place_id = 0;
+        core_place_next(c);
         break;
     case CORE_SCR_REASON:
         for (size_t i = 0; i < N_REASONS_OFFERED; i++)
@@ -421,14 +426,42 @@ do_quit(struct core *c)
 
 /* ---- lots ------------------------------------------------------------------- */
 
-static int
-first_place(void *ctx, const struct db_place *p)
-{
-    int64_t *id = ctx;
+/* Walks the farms and plots to find the one after `after` (the first when none follows). */
+struct place_walk {
+    int64_t after;
+    int seen_after;
+    struct db_place first, next;
+};
 
-    if (*id == 0 && (p->kind == DB_PLACE_PLOT || p->kind == DB_PLACE_FARM))
-        *id = p->id;
+static int
+next_place(void *ctx, const struct db_place *p)
+{
+    struct place_walk *w = ctx;
+
+    if (p->kind != DB_PLACE_PLOT && p->kind != DB_PLACE_FARM)
+        return 0;
+    if (w->first.id == 0)
+        w->first = *p;
+    if (w->seen_after && w->next.id == 0)
+        w->next = *p;
+    if (p->id == w->after)
+        w->seen_after = 1;
     return 0;
+}
+
+/* The lot screen offers the first farm/plot; F3 moves on to the next one. */
+static void
+core_place_next(struct core *c)
+{
+    struct place_walk w;
+
+    memset(&w, 0, sizeof w);
+    w.after = c->v.place_id;
+    db_place_list(c->db, next_place, &w, NULL);
+    if (w.next.id == 0)
+        w.next = w.first;
+    c->v.place_id = w.next.id;
+    core_copy(c->v.place_name, sizeof c->v.place_name, w.next.name);
 }
 
 static void
@@ -452,7 +485,7 @@ do_lot(struct core *c)
     core_copy(req.code, sizeof req.code, c->v.input);
     core_copy(req.harvest_from, sizeof req.harvest_from, c->v.input2);
     req.operator_id = c->op.id;
-    db_place_list(c->db, first_place, &req.place_id, NULL);
+    req.place_id = c->v.place_id;
     if (db_lot_open(c->db, &req, &lot, &err) != 0) {
         core_msg(c, err.code == TT_ESTATE ? CORE_MSG_DEMO_GTIN : CORE_MSG_LOT_BAD, CORE_LVL_WARN,
                  err.msg);
@@ -865,6 +898,9 @@ do_action(struct core *c, enum core_action a)
         break;
     case CORE_ACT_FINISH:
         core_pallet_finish(c);
+        break;
+    case CORE_ACT_PLACE:
+        core_place_next(c);
         break;
     case CORE_ACT_EXPORT:
         if (c->exporting)

@@ -282,6 +282,8 @@ struct core_view {
     int input_secret;
     int field; /* lot screen: 0 code, 1 harvest date */
     char input2[CORE_INPUT_MAX];
+    int64_t place_id; /* lot screen: where a new lot is harvested (0: none) */
+    char place_name[128];
 
     /* last label and shift counters */
     struct db_label last;
@@ -356,6 +358,7 @@ enum core_action {
     CORE_ACT_NEW_LOT,
     CORE_ACT_FINISH, /* pallet: print the SSCC label */
     CORE_ACT_EXPORT, /* day's end: bundles to the USB stick */
+    CORE_ACT_PLACE,  /* lot screen: the next farm or plot for a new lot */
     CORE_ACT_COUNT,
 };
 

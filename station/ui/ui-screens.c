@@ -151,6 +151,8 @@ draw_lot(struct ui *ui, const struct core_view *v)
             v->sel == 0 && v->field == 0 ? "_" : "");
     ui_putf(y++, 6, ui->cols - 8, "%s: [%s%s]   %s", _("Harvest date"), v->input2,
             v->sel == 0 && v->field == 1 ? "_" : "", _("Tab: next field"));
+    ui_putf(y++, 6, ui->cols - 8, "%s: %s   %s", _("Farm / plot"),
+            v->place_id != 0 ? v->place_name : _("(none)"), _("F3: next"));
     y++;
     ui_put(y++, 2, ui->cols - 4, _("Open lots of this product:"));
     /* Row 0 of the list is the "new lot" line drawn above; list the rest. */

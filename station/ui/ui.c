@@ -195,6 +195,7 @@ static const char *const action_words[CORE_ACT_COUNT] = {
     [CORE_ACT_NEW_LOT] = N_("New lot"),
     [CORE_ACT_FINISH] = N_("Pallet label"),
     [CORE_ACT_EXPORT] = N_("Export to USB"),
+    [CORE_ACT_PLACE] = N_("Farm/plot"),
 };
 
 static const char *

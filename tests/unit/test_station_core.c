@@ -650,6 +650,49 @@ devices_are_told_in_words(void **state)
     t_free(t);
 }
 
+/* A new lot records where it was harvested: the first farm/plot, or the one F3 moves to. */
+static int
+count_fields(void *ctx, const struct db_place *p)
+{
+    int *n = ctx;
+
+    if (p->kind == DB_PLACE_FARM || p->kind == DB_PLACE_PLOT)
+        (*n)++;
+    return 0;
+}
+
+static void
+new_lot_records_the_chosen_place(void **state)
+{
+    struct t *t = t_new();
+    struct db_lot lot;
+    struct db_place first, second;
+    int n_fields = 0;
+
+    (void)state;
+    OK(db_place_list(t->db, count_fields, &n_fields, NULL));
+    assert_true(n_fields >= 2); /* the demo cooperative has several farms and plots */
+    sign_in(t, 1, "2468");
+    key(t, CORE_KEY_ENTER);
+    assert_int_equal(V(t)->screen, CORE_SCR_LOT);
+    assert_true(V(t)->place_id > 0);
+    OK(db_place_get(t->db, V(t)->place_id, &first, NULL));
+    assert_string_equal(V(t)->place_name, first.name);
+    key(t, CORE_KEY_F3);
+    assert_true(V(t)->place_id > 0 && V(t)->place_id != first.id);
+    OK(db_place_get(t->db, V(t)->place_id, &second, NULL));
+    assert_true(second.kind == DB_PLACE_FARM || second.kind == DB_PLACE_PLOT);
+    for (int i = 1; i < n_fields; i++) /* F3 wraps round to the first again */
+        key(t, CORE_KEY_F3);
+    assert_int_equal(V(t)->place_id, first.id);
+    key(t, CORE_KEY_F3);
+    key(t, CORE_KEY_ENTER);
+    assert_int_equal(V(t)->screen, CORE_SCR_WEIGH);
+    OK(db_lot_get(t->db, V(t)->lot_id, &lot, NULL));
+    assert_int_equal(lot.place_id, second.id);
+    t_free(t);
+}
+
 static void
 lots_typed_closed_and_roles(void **state)
 {
@@ -758,6 +801,7 @@ main(void)
         cmocka_unit_test(printer_failure_is_told_and_kept),
         cmocka_unit_test(devices_are_told_in_words),
         cmocka_unit_test(lots_typed_closed_and_roles),
+        cmocka_unit_test(new_lot_records_the_chosen_place),
         cmocka_unit_test(export_is_an_effect_with_an_answer),
     };
 
