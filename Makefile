@@ -203,7 +203,8 @@ fuzz_module = $(call test_module,$(patsubst fuzz_%,test_%,$(1)))
 define fuzz_rule
 $(BUILD)/fuzzers/$(1): tests/fuzz/$(1).c $(call libs_for,$(call fuzz_module,$(1)))
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) -Wno-missing-prototypes -fsanitize=fuzzer -o $$@ $$^ $$(PKG_LIBS)
+	@$(if $(Q),echo "LD $$@")
+	$(Q)$$(CC) $$(ALL_CFLAGS) -Wno-missing-prototypes -fsanitize=fuzzer -o $$@ $$^ $$(PKG_LIBS)
 endef
 $(foreach f,$(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC)),$(eval $(call fuzz_rule,$(f))))
 
