@@ -175,11 +175,12 @@ check-full-run: all $(UNIT_BINS)
 unit: $(MO_FILES) $(filter $(BUILD)/tests/test_$(T)%,$(UNIT_BINS))
 	BUILD=$(BUILD) tests/run --only '$(T)' unit
 
+# --no-print-directory: the runner's "N passed, N failed" stays the last line.
 check: deps
-	$(MAKE) check-run
+	@$(MAKE) --no-print-directory check-run
 
 check-full: deps
-	$(MAKE) check-full-run
+	@$(MAKE) --no-print-directory check-full-run
 
 demo: deps-build
 	$(MAKE) all
