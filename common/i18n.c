@@ -59,6 +59,31 @@ i18n_pick(const char *opt)
 }
 
 static int
+takes_value(const char *arg, const char *const *with_value)
+{
+    for (; with_value != NULL && *with_value != NULL; with_value++)
+        if (strcmp(arg, *with_value) == 0)
+            return 1;
+    return 0;
+}
+
+const char *
+i18n_lang_arg(int argc, char **argv, const char *const *with_value)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+            return argv[i + 1];
+        if (strncmp(argv[i], "--lang=", 7) == 0)
+            return argv[i] + 7;
+        if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-')
+            break;
+        if (takes_value(argv[i], with_value))
+            i++;
+    }
+    return NULL;
+}
+
+static int
 is_utf8_locale(const char *name)
 {
     return name != NULL && (strstr(name, "UTF-8") != NULL || strstr(name, "utf8") != NULL);

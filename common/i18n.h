@@ -17,6 +17,15 @@ enum tt_lang { TT_LANG_VI, TT_LANG_EN };
 int i18n_pick(const char *opt);
 
 /*
+ * The value of a leading `--lang X` / `--lang=X` among the global options of
+ * argv, found before anything is printed so that usage errors are
+ * translated too; `with_value` lists the other global options that take a
+ * value (NULL-terminated). Scanning stops at the first non-option (the
+ * command). Returns a borrowed argv string or NULL.
+ */
+const char *i18n_lang_arg(int argc, char **argv, const char *const *with_value);
+
+/*
  * Sets the locale (a UTF-8 one, falling back to C.UTF-8), binds the
  * "tramtem" text domain to the catalogue folder and selects `lang`.
  */

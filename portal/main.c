@@ -36,19 +36,6 @@ default_key_path(void)
     return path;
 }
 
-/* Finds --lang before anything is printed, so that usage errors are translated too. */
-static const char *
-scan_lang(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
-            return argv[i + 1];
-        if (strncmp(argv[i], "--lang=", 7) == 0)
-            return argv[i] + 7;
-    }
-    return NULL;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -62,7 +49,8 @@ main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct pcli_ctx ctx = {.conninfo = NULL, .key_path = NULL, .lang = TT_LANG_VI, .json = 0};
-    const char *lang_opt = scan_lang(argc, argv);
+    static const char *const value_opts[] = {"--db", "--key", NULL};
+    const char *lang_opt = i18n_lang_arg(argc, argv, value_opts);
     int lang = i18n_pick(lang_opt);
     int c, first;
 
@@ -82,7 +70,7 @@ main(int argc, char **argv)
             ctx.key_path = optarg;
             break;
         case 'l':
-            break; /* handled by scan_lang() */
+            break; /* read by i18n_lang_arg() */
         case 'j':
             ctx.json = 1;
             break;

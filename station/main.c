@@ -35,23 +35,6 @@ default_db_path(void)
     return path;
 }
 
-/* Finds --lang before anything is printed, so that usage errors are translated too. */
-static const char *
-scan_lang(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
-            return argv[i + 1];
-        if (strncmp(argv[i], "--lang=", 7) == 0)
-            return argv[i] + 7;
-        if (strcmp(argv[i], "--db") == 0)
-            i++; /* skip its value */
-        else if (argv[i][0] != '-')
-            break;
-    }
-    return NULL;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -63,7 +46,8 @@ main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct cli_ctx ctx = {.db_path = NULL, .lang = TT_LANG_VI, .prog = "tramtem"};
-    const char *lang_opt = scan_lang(argc, argv);
+    static const char *const value_opts[] = {"--db", NULL};
+    const char *lang_opt = i18n_lang_arg(argc, argv, value_opts);
     int lang = i18n_pick(lang_opt);
     int c;
 
@@ -80,7 +64,7 @@ main(int argc, char **argv)
             ctx.db_path = optarg;
             break;
         case 'l':
-            break; /* handled by scan_lang() */
+            break; /* read by i18n_lang_arg() */
         case 'h':
             cli_usage(0);
             return TT_EXIT_OK;

@@ -75,6 +75,24 @@ language_defaults_to_vietnamese(void **state)
     assert_int_equal(i18n_pick("fr"), -1);
 }
 
+static void
+lang_option_is_found_among_global_options(void **state)
+{
+    static const char *const value_opts[] = {"--db", "--key", NULL};
+    char a0[] = "tramtem", db[] = "--db", dbv[] = "/tmp/x.db", lang[] = "--lang", en[] = "en",
+         eq[] = "--lang=vi", cmd[] = "lot", key[] = "--key", keyv[] = "--lang";
+    char *after_db[] = {a0, db, dbv, lang, en, cmd, NULL};
+    char *with_eq[] = {a0, eq, cmd, NULL};
+    char *after_cmd[] = {a0, cmd, lang, en, NULL};
+    char *value_like_option[] = {a0, key, keyv, cmd, NULL};
+
+    (void)state;
+    assert_string_equal(i18n_lang_arg(6, after_db, value_opts), "en");
+    assert_string_equal(i18n_lang_arg(3, with_eq, value_opts), "vi");
+    assert_null(i18n_lang_arg(4, after_cmd, value_opts));         /* a command's own arguments */
+    assert_null(i18n_lang_arg(4, value_like_option, value_opts)); /* "--lang" as --key's value */
+}
+
 int
 main(void)
 {
@@ -83,6 +101,7 @@ main(void)
         cmocka_unit_test(err_message_is_truncated_not_overflowed),
         cmocka_unit_test(exit_codes_follow_the_cli_contract),
         cmocka_unit_test(language_defaults_to_vietnamese),
+        cmocka_unit_test(lang_option_is_found_among_global_options),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
