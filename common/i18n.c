@@ -173,6 +173,23 @@ find_dir(char *cache, size_t cache_len, const char *env, const char *const *rel,
 }
 
 const char *
+tt_user_path(const char *env, const char *xdg_var, const char *home_rel, const char *tail,
+             char *out, size_t out_len)
+{
+    const char *v = getenv(env);
+    const char *xdg = getenv(xdg_var);
+    const char *home = getenv("HOME");
+
+    if (v != NULL && *v != '\0')
+        return v;
+    if (xdg != NULL && *xdg != '\0')
+        snprintf(out, out_len, "%s/%s", xdg, tail);
+    else
+        snprintf(out, out_len, "%s/%s/%s", home != NULL ? home : ".", home_rel, tail);
+    return out;
+}
+
+const char *
 tt_localedir(void)
 {
     static char cache[PATH_MAX];

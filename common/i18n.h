@@ -6,6 +6,8 @@
 #ifndef TT_I18N_H
 #define TT_I18N_H
 
+#include <stddef.h>
+
 enum tt_lang { TT_LANG_VI, TT_LANG_EN };
 
 /*
@@ -40,6 +42,14 @@ const char *i18n_lang_code(void);
  * installed paths. Returns borrowed static strings.
  */
 const char *tt_localedir(void);
+
+/*
+ * A per-user default file: $<env> when set, else $<xdg_var>/<tail>, else
+ * $HOME/<home_rel>/<tail> (XDG base-directory rules). Writes into out and
+ * returns it, or returns the environment's own string (borrowed).
+ */
+const char *tt_user_path(const char *env, const char *xdg_var, const char *home_rel,
+                         const char *tail, char *out, size_t out_len);
 const char *tt_datadir(void);
 
 #endif

@@ -22,18 +22,9 @@ static const char *
 default_key_path(void)
 {
     static char path[4096];
-    const char *env = getenv("TRAMTEM_PORTAL_KEY");
-    const char *xdg = getenv("XDG_CONFIG_HOME");
-    const char *home = getenv("HOME");
 
-    if (env != NULL && *env != '\0')
-        return env;
-    if (xdg != NULL && *xdg != '\0')
-        snprintf(path, sizeof path, "%s/tramtem-portal/portal.key", xdg);
-    else
-        snprintf(path, sizeof path, "%s/.config/tramtem-portal/portal.key",
-                 home != NULL ? home : ".");
-    return path;
+    return tt_user_path("TRAMTEM_PORTAL_KEY", "XDG_CONFIG_HOME", ".config",
+                        "tramtem-portal/portal.key", path, sizeof path);
 }
 
 int

@@ -21,18 +21,9 @@ static const char *
 default_db_path(void)
 {
     static char path[4096];
-    const char *env = getenv("TRAMTEM_DB");
-    const char *xdg = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
 
-    if (env != NULL && *env != '\0')
-        return env;
-    if (xdg != NULL && *xdg != '\0')
-        snprintf(path, sizeof path, "%s/tramtem/station.db", xdg);
-    else
-        snprintf(path, sizeof path, "%s/.local/share/tramtem/station.db",
-                 home != NULL ? home : ".");
-    return path;
+    return tt_user_path("TRAMTEM_DB", "XDG_DATA_HOME", ".local/share", "tramtem/station.db", path,
+                        sizeof path);
 }
 
 int

@@ -93,6 +93,28 @@ lang_option_is_found_among_global_options(void **state)
     assert_null(i18n_lang_arg(4, value_like_option, value_opts)); /* "--lang" as --key's value */
 }
 
+static void
+user_path_follows_env_then_xdg_then_home(void **state)
+{
+    char buf[256];
+
+    (void)state;
+    setenv("HOME", "/home/hoa", 1);
+    unsetenv("TT_TEST_FILE");
+    unsetenv("XDG_DATA_HOME");
+    assert_string_equal(tt_user_path("TT_TEST_FILE", "XDG_DATA_HOME", ".local/share",
+                                     "tramtem/station.db", buf, sizeof buf),
+                        "/home/hoa/.local/share/tramtem/station.db");
+    setenv("XDG_DATA_HOME", "/srv/data", 1);
+    assert_string_equal(tt_user_path("TT_TEST_FILE", "XDG_DATA_HOME", ".local/share",
+                                     "tramtem/station.db", buf, sizeof buf),
+                        "/srv/data/tramtem/station.db");
+    setenv("TT_TEST_FILE", "/media/st.db", 1);
+    assert_string_equal(tt_user_path("TT_TEST_FILE", "XDG_DATA_HOME", ".local/share",
+                                     "tramtem/station.db", buf, sizeof buf),
+                        "/media/st.db");
+}
+
 int
 main(void)
 {
@@ -102,6 +124,7 @@ main(void)
         cmocka_unit_test(exit_codes_follow_the_cli_contract),
         cmocka_unit_test(language_defaults_to_vietnamese),
         cmocka_unit_test(lang_option_is_found_among_global_options),
+        cmocka_unit_test(user_path_follows_env_then_xdg_then_home),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
