@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -199,6 +200,41 @@ make_bundle(const char *stick, const struct sig_seckey *sk, const struct sig_pub
            now_s() - t0);
 }
 
+/* CPU seconds used so far by this process (user + system). */
+static double
+self_cpu_s(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/*
+ * CPU seconds used so far by the PostgreSQL backend serving `st`, from
+ * /proc (fields 14 and 15 of stat); -1 when it cannot be read.
+ */
+static double
+backend_cpu_s(struct portal_store *st)
+{
+    char path[64], line[1024], *p;
+    unsigned long ut, stime;
+    FILE *f;
+    int ok;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", PQbackendPID(portal_store_conn(st)));
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    p = fgets(line, sizeof line, f);
+    fclose(f);
+    p = p != NULL ? strrchr(line, ')') : NULL;
+    ok = p != NULL && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
+                             &stime) == 2;
+    return ok ? (double)(ut + stime) / (double)sysconf(_SC_CLK_TCK) : -1;
+}
+
 /* COPY the stored rows out to a file, empty the table, COPY them back: rows/s. */
 static double
 plain_copy(struct portal_store *st, const char *file, uint64_t n)
@@ -209,7 +245,7 @@ plain_copy(struct portal_store *st, const char *file, uint64_t n)
     char *row, buf[1 << 16];
     size_t got;
     int len;
-    double t0, dt;
+    double t0, dt, server0;
 
     if (f == NULL || PQresultStatus(res) != PGRES_COPY_OUT)
         die("copy out", NULL);
@@ -224,6 +260,7 @@ plain_copy(struct portal_store *st, const char *file, uint64_t n)
     PQclear(PQexec(c, "CHECKPOINT"));
     rewind(f);
     t0 = now_s();
+    server0 = backend_cpu_s(st);
     res = PQexec(c, "COPY events FROM STDIN");
     if (PQresultStatus(res) != PGRES_COPY_IN)
         die("copy in", NULL);
@@ -240,8 +277,9 @@ plain_copy(struct portal_store *st, const char *file, uint64_t n)
     dt = now_s() - t0;
     fclose(f);
     unlink(file);
-    printf("plain COPY of the same %" PRIu64 " rows into the same table: %.1f s, %.0f rows/s\n", n,
-           dt, (double)n / dt);
+    printf("plain COPY of the same %" PRIu64
+           " rows into the same table: %.1f s, %.0f rows/s (server CPU %.1f s)\n",
+           n, dt, (double)n / dt, backend_cpu_s(st) - server0);
     return (double)n / dt;
 }
 
@@ -356,7 +394,7 @@ main(int argc, char **argv)
     struct portal_ingest_summary sum;
     struct tt_err err = {0};
     char station[40];
-    double t0, dt, ingest_rate, copy_rate;
+    double t0, dt, ingest_rate, copy_rate, client0, server0;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (n < ITEMS_PER_LOT + 3 || mkdtemp(tmp) == NULL)
@@ -372,13 +410,16 @@ main(int argc, char **argv)
     snprintf(q, sizeof q, "%s/q", tmp);
     make_bundle(stick, sk, &pub, n);
     t0 = now_s();
+    client0 = self_cpu_s();
+    server0 = backend_cpu_s(st);
     if (portal_ingest_dir(st, stick, q, NULL, NULL, &sum, &err) < 0 || sum.n_accepted != 1)
         die("ingest", &err);
     dt = now_s() - t0;
     ingest_rate = (double)sum.n_events_new / dt;
     printf("ingest (quarantine copy, verify, gunzip, parse, COPY, insert): %" PRIu64
-           " events in %.1f s, %.0f events/s\n",
-           sum.n_events_new, dt, ingest_rate);
+           " events in %.1f s, %.0f events/s (client CPU %.1f s, server CPU %.1f s)\n",
+           sum.n_events_new, dt, ingest_rate, self_cpu_s() - client0,
+           backend_cpu_s(st) - server0);
     snprintf(cmd, sizeof cmd, "%s/copy.txt", tmp);
     copy_rate = plain_copy(st, cmd, n);
     printf("ingest / plain COPY: %.2f\n", ingest_rate / copy_rate);
