@@ -871,6 +871,188 @@ verify_body(int fd, const struct sig_file *sf, const struct bundle_expect *expec
     return rc;
 }
 
+/* --- sealed payloads ------------------------------------------------------ */
+
+/* 1 when the file at fd (any offset) starts with the sealed-payload magic. */
+static int
+fd_is_sealed(int fd)
+{
+    uint8_t head[8];
+
+    return pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head &&
+           seal_is_sealed(head, sizeof head);
+}
+
+/* The header fields a trusted comment carries (the rest only the payload has). */
+static int
+comment_header(const char *trusted, struct bundle_header *h)
+{
+    char canon[512];
+    int used = 0;
+
+    memset(h, 0, sizeof *h);
+    if (sscanf(trusted,
+               "tramtem-bundle/%d st=%39s kid=%16s seq=%" SCNu64 " ev=%" SCNu64 "-%" SCNu64
+               " n=%" SCNu64 " prev=%64s created=%39s%n",
+               &h->format, h->station, h->key_id, &h->bundle_seq, &h->first_event_seq,
+               &h->last_event_seq, &h->event_count, h->prev_b2, h->created, &used) != 9 ||
+        trusted[used] != '\0')
+        return TT_EPARSE;
+    /* Only the canonical form counts, as for the header line. */
+    if (bundle_trusted_comment(h, canon, sizeof canon) != 0 || strcmp(canon, trusted) != 0)
+        return TT_EPARSE;
+    return 0;
+}
+
+/* Sealed and not opened: say what the signature vouches for, check the name, and stop. */
+static int
+sealed_unopened(const struct sig_file *sf, const struct bundle_expect *ex, const char *why,
+                struct bundle_info *info, struct tt_err *err)
+{
+    struct bundle_header *h = &info->header;
+    uint64_t n;
+
+    if (comment_header(sf->trusted, h) != 0 || header_sane(h, NULL) != 0) {
+        memset(h, 0, sizeof *h);
+        return tt_err_setd(err, TT_EINVAL, BUNDLE_P_COMMENT, "bundle_verify",
+                           "the signed trusted comment of this sealed bundle is malformed");
+    }
+    if (ex != NULL && ex->file_name != NULL &&
+        (bundle_name_parse(ex->file_name, &n) != 0 || n != h->bundle_seq))
+        return tt_err_setd(err, TT_EINVAL, BUNDLE_P_NAME, "bundle_verify",
+                           "the file name %s does not match the signed bundle number",
+                           ex->file_name);
+    return tt_err_setd(err, TT_ESTATE, BUNDLE_P_SEALED, "bundle_verify",
+                       "the payload is sealed (encrypted to a portal's seal key) and %s: the "
+                       "signature and its trusted comment are valid, the contents were NOT checked",
+                       why);
+}
+
+struct sealed_read {
+    struct parse *p;         /* NULL: only hash the opened bytes */
+    struct sig_hasher raw;   /* the sealed bytes, to catch a file changed after the check */
+    struct sig_hasher plain; /* the opened payload: the bundle's id */
+    uint64_t plain_bytes;
+};
+
+static int
+on_sealed_bytes(void *ctx, const uint8_t *buf, size_t len, struct tt_err *err)
+{
+    struct sealed_read *s = ctx;
+
+    (void)err;
+    sig_hasher_update(&s->raw, buf, len);
+    return 0;
+}
+
+static int
+on_plain_bytes(void *ctx, const uint8_t *buf, size_t len, struct tt_err *err)
+{
+    struct sealed_read *s = ctx;
+
+    s->plain_bytes += len;
+    if (s->plain_bytes > BUNDLE_FILE_MAX)
+        return tt_err_setd(err, TT_EINVAL, BUNDLE_P_FILE, "bundle_verify",
+                           "the opened payload is larger than 1 GiB");
+    sig_hasher_update(&s->plain, buf, len);
+    return s->p != NULL ? parse_feed(s->p, buf, len) : 0;
+}
+
+/* Names a failure that came from opening the stream rather than from the content. */
+static int
+seal_problem(int rc, struct tt_err *e)
+{
+    if (rc == 0 || e->detail != 0)
+        return rc;
+    if (rc == TT_ESIG) {
+        e->code = TT_ESTATE;
+        e->detail = BUNDLE_P_SEALED;
+        return TT_ESTATE;
+    }
+    if (rc == TT_ECORRUPT)
+        e->detail = BUNDLE_P_CIPHER;
+    return rc;
+}
+
+/*
+ * Opens the sealed file at fd from its start, hashing both sides; with
+ * s->p the opened bytes go through the parser. Errors are put in *e (the
+ * parser writes there too).
+ */
+static int
+sealed_pass(int fd, const struct seal_key *key, struct sealed_read *s, struct tt_err *e)
+{
+    if (lseek(fd, 0, SEEK_SET) != 0)
+        return tt_err_setd(e, TT_EIO, BUNDLE_P_FILE, "bundle_verify", "cannot rewind: %s",
+                           strerror(errno));
+    sig_hasher_init(&s->raw);
+    sig_hasher_init(&s->plain);
+    s->plain_bytes = 0;
+    return seal_problem(
+        seal_open_stream(fd, key->pk, key->sk, on_sealed_bytes, on_plain_bytes, s, e), e);
+}
+
+/* verify_body() for a sealed payload: open, parse, and hash the plain bytes for the id. */
+static int
+verify_sealed(int fd, const struct sig_file *sf, const struct bundle_expect *expect,
+              bundle_event_fn on_event, bundle_masterdata_fn on_md, void *ctx,
+              struct bundle_info *info, struct tt_err *err)
+{
+    struct sealed_read s = {0};
+    struct parse p;
+    struct tt_err e;
+    uint8_t again[SIG_HASH_LEN];
+    int rc;
+
+    tt_err_clear(&e);
+    info->sealed = 1;
+    rc = parse_open(&p, info->payload_bytes, sf->trusted, expect, on_event, on_md, ctx, info, &e);
+    s.p = &p;
+    if (rc == 0)
+        rc = sealed_pass(fd, expect->open, &s, &e);
+    rc = parse_close(&p, rc);
+    sig_hasher_final(&s.raw, again, NULL);
+    sig_hasher_final(&s.plain, NULL, info->b2_256);
+    if (rc == 0 && sodium_memcmp(again, info->hash512, SIG_HASH_LEN) != 0)
+        rc = tt_err_setd(&e, TT_ECORRUPT, BUNDLE_P_CHANGED, "bundle_verify",
+                         "the file changed while it was being verified");
+    if (err != NULL && rc != 0)
+        *err = e;
+    return rc;
+}
+
+int
+bundle_content_id(const char *payload_path, const struct seal_key *key, char id_hex[65],
+                  struct tt_err *err)
+{
+    struct sealed_read s = {0};
+    struct tt_err e;
+    uint8_t b2[SIG_B2_256_LEN];
+    int fd = open(payload_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc;
+
+    tt_err_clear(&e);
+    if (fd < 0)
+        return tt_err_setd(err, TT_EIO, BUNDLE_P_FILE, "bundle_content_id", "cannot open %s: %s",
+                           payload_path, strerror(errno));
+    if (!fd_is_sealed(fd)) {
+        close(fd);
+        return 0;
+    }
+    if (key == NULL)
+        rc = tt_err_setd(&e, TT_ESTATE, BUNDLE_P_SEALED, "bundle_content_id",
+                         "the bundle is sealed (encrypted) and no seal key was given to open it");
+    else
+        rc = sealed_pass(fd, key, &s, &e);
+    close(fd);
+    if (rc == 0) {
+        sig_hasher_final(&s.plain, NULL, b2);
+        sig_hex(b2, sizeof b2, id_hex);
+    } else if (err != NULL) {
+        *err = e;
+    }
+    return rc;
+}
+
 int
 bundle_verify_file(const char *payload_path, const char *sig_path, const struct sig_pubkey *pub,
                    const struct bundle_expect *expect, bundle_event_fn on_event,
@@ -924,7 +1106,13 @@ bundle_verify_file(const char *payload_path, const char *sig_path, const struct 
             err->detail = err->detail == SIG_D_KEYID ? BUNDLE_P_KEY : BUNDLE_P_SIGNATURE;
         goto done;
     }
-    rc = verify_body(fd, sf, expect, on_event, on_md, ctx, info, err);
+    if (!fd_is_sealed(fd))
+        rc = verify_body(fd, sf, expect, on_event, on_md, ctx, info, err);
+    else if (expect == NULL || expect->open == NULL)
+        rc = sealed_unopened(sf, expect, "no seal key was given to open it", info, err);
+    else if ((rc = verify_sealed(fd, sf, expect, on_event, on_md, ctx, info, err)) == TT_ESTATE &&
+             err != NULL && err->detail == BUNDLE_P_SEALED)
+        rc = sealed_unopened(sf, expect, "was sealed to another portal's key", info, err);
 done:
     if (fd >= 0)
         close(fd);
@@ -936,8 +1124,9 @@ const char *
 bundle_problem_name(int problem)
 {
     static const char *const names[] = {
-        "none",    "file",   "signature", "key",      "comment", "name",    "gzip",    "header",
-        "station", "replay", "chain",     "sequence", "event",   "trailer", "changed", "callback",
+        "none",  "file",    "signature", "key",      "comment", "name",
+        "gzip",  "header",  "station",   "replay",   "chain",   "sequence",
+        "event", "trailer", "changed",   "callback", "sealed",  "cipher",
     };
 
     if (problem < 0 || (size_t)problem >= sizeof names / sizeof names[0])

@@ -35,7 +35,18 @@
  * reading, so a file changed after the signature check is caught.
  * Memory stays constant (lines ≤ BUNDLE_LINE_MAX).
  *
- * Needs only common/, sync/sig.h, zlib and jansson: the portal links it.
+ * Sealed bundles (seal.h; off by default): the payload file holds the
+ * gzip member above encrypted to the portal's seal key, under the same
+ * name. The signature and its trusted comment are over the sealed file as
+ * written (minisign -V still works without a secret). A bundle's identity
+ * — the prev_b2 of the next bundle, and the hash the portal dedupes on —
+ * is always the BLAKE2b-256 of the plain gzip payload, sealed or not: a
+ * bundle sealed again (new random key, new bytes) is the same bundle.
+ * The reader checks the signature over the sealed bytes first, then opens
+ * them as a stream (expect->open) straight into the normal checks.
+ *
+ * Needs only common/, sync/sig.h, sync/seal.h, zlib and jansson: the
+ * portal links it.
  */
 #ifndef TT_SYNC_BUNDLE_H
 #define TT_SYNC_BUNDLE_H
@@ -44,6 +55,7 @@
 #include <stdio.h>
 
 #include "../common/tt.h"
+#include "seal.h"
 #include "sig.h"
 
 #define BUNDLE_FORMAT      1
@@ -70,6 +82,8 @@ enum bundle_problem {
     BUNDLE_P_TRAILER,   /* trailer missing, malformed or its count is wrong */
     BUNDLE_P_CHANGED,   /* the file changed between signature check and reading */
     BUNDLE_P_CALLBACK,  /* the caller's event callback failed */
+    BUNDLE_P_SEALED,    /* sealed and not opened (no key, or another portal's): TT_ESTATE */
+    BUNDLE_P_CIPHER,    /* signed, but the sealed stream does not open (damaged, cut short) */
 };
 
 struct bundle_header {
@@ -89,10 +103,11 @@ struct bundle_header {
 
 /* What the caller knows and wants checked; zero/NULL fields are not checked. */
 struct bundle_expect {
-    const char *station;   /* e.g. the registered station of the key */
-    uint64_t bundle_seq;   /* e.g. head + 1 */
-    const char *prev_b2;   /* hex hash of the previous payload */
-    const char *file_name; /* basename: must be b-<bundle_seq 8 digits>.ndjson.gz */
+    const char *station;         /* e.g. the registered station of the key */
+    uint64_t bundle_seq;         /* e.g. head + 1 */
+    const char *prev_b2;         /* hex hash of the previous payload */
+    const char *file_name;       /* basename: must be b-<bundle_seq 8 digits>.ndjson.gz */
+    const struct seal_key *open; /* opens sealed payloads (borrowed); NULL: BUNDLE_P_SEALED */
 };
 
 /* Called for each event after its line checked out; json borrows until return. */
@@ -104,9 +119,11 @@ typedef int (*bundle_masterdata_fn)(void *ctx, const char *json, size_t len, str
 struct bundle_info {
     struct bundle_header header;
     uint8_t hash512[SIG_HASH_LEN];  /* what the signature signs */
-    uint8_t b2_256[SIG_B2_256_LEN]; /* this bundle's id: the next one's prev_b2 */
-    uint64_t payload_bytes;
+    uint8_t b2_256[SIG_B2_256_LEN]; /* this bundle's id: the next one's prev_b2 (of the
+                                       plain payload when sealed) */
+    uint64_t payload_bytes;         /* of the file as signed */
     uint64_t n_masterdata;
+    int sealed; /* 1: the file is a sealed payload */
 };
 
 /* The file name of bundle n ("b-00000042.ndjson.gz"); out needs 32 bytes. */
@@ -163,6 +180,10 @@ void bundle_writer_free(struct bundle_writer *w);
  * TT_E* code (TT_ESIG for signature problems, TT_ECORRUPT or TT_EINVAL for
  * content) with the enum bundle_problem in err->detail and a message that
  * names the line. `info` (may be NULL) is filled as far as known.
+ * A sealed payload without expect->open (or sealed to another key) gives
+ * TT_ESTATE, BUNDLE_P_SEALED after the signature, the trusted comment and
+ * the file name checked out: info->header then comes from the comment
+ * (without the fields only the payload carries) and nothing else is known.
  */
 int bundle_verify_file(const char *payload_path, const char *sig_path, const struct sig_pubkey *pub,
                        const struct bundle_expect *expect, bundle_event_fn on_event,
@@ -178,6 +199,17 @@ int bundle_parse_mem(const uint8_t *payload, size_t len, const char *trusted,
                      const struct bundle_expect *expect, bundle_event_fn on_event,
                      bundle_masterdata_fn on_md, void *ctx, struct bundle_info *info,
                      struct tt_err *err);
+
+/*
+ * The content id of a bundle whose signature was verified: `id_hex` comes
+ * in as the file's own BLAKE2b-256 (hex) and goes out as the bundle's id —
+ * unchanged for a plain payload, the opened payload's hash for a sealed
+ * one (streamed, constant memory). Sealed without `open`, or to another
+ * key: TT_ESTATE, BUNDLE_P_SEALED; a damaged sealed stream: TT_ECORRUPT,
+ * BUNDLE_P_CIPHER.
+ */
+int bundle_content_id(const char *payload_path, const struct seal_key *key, char id_hex[65],
+                      struct tt_err *err);
 
 /* A short English name of a problem ("signature", "chain" ...), for --json. */
 const char *bundle_problem_name(int problem);

@@ -141,9 +141,35 @@ done:
     return rc;
 }
 
+/* Hands the opened bytes to a file: seal_open_fd() on top of seal_open_stream(). */
+static int
+sink_fd(void *ctx, const uint8_t *buf, size_t len, struct tt_err *err)
+{
+    return write_all(*(const int *)ctx, buf, len, err);
+}
+
 int
 seal_open_fd(int in, int out, const uint8_t pk[SEAL_PK_LEN], const uint8_t sk[SEAL_SK_LEN],
              struct tt_err *err)
+{
+    return seal_open_stream(in, pk, sk, NULL, sink_fd, &out, err);
+}
+
+/* Reads what the stream needs and shows every byte read to on_sealed. */
+static ssize_t
+read_seen(int in, void *buf, size_t len, seal_sink_fn on_sealed, void *ctx, int *rc,
+          struct tt_err *err)
+{
+    ssize_t n = read_full(in, buf, len);
+
+    if (n > 0 && on_sealed != NULL)
+        *rc = on_sealed(ctx, buf, (size_t)n, err);
+    return n;
+}
+
+int
+seal_open_stream(int in, const uint8_t pk[SEAL_PK_LEN], const uint8_t sk[SEAL_SK_LEN],
+                 seal_sink_fn on_sealed, seal_sink_fn on_plain, void *ctx, struct tt_err *err)
 {
     struct bufs b = {0};
     crypto_secretstream_xchacha20poly1305_state st;
@@ -152,47 +178,49 @@ seal_open_fd(int in, int out, const uint8_t pk[SEAL_PK_LEN], const uint8_t sk[SE
     int rc, final = 0;
 
     if (sodium_init() < 0)
-        return tt_err_set(err, TT_EINVAL, "seal_open_fd", "libsodium could not start");
+        return tt_err_set(err, TT_EINVAL, "seal_open", "libsodium could not start");
     if ((rc = bufs_new(&b, err)) != 0)
         goto done;
-    if (read_full(in, head, sizeof head) != (ssize_t)sizeof head ||
+    if (read_seen(in, head, sizeof head, on_sealed, ctx, &rc, err) != (ssize_t)sizeof head ||
         !seal_is_sealed(head, sizeof head)) {
-        rc = tt_err_set(err, TT_ECORRUPT, "seal_open_fd", "not a sealed payload");
+        if (rc == 0)
+            rc = tt_err_set(err, TT_ECORRUPT, "seal_open", "not a sealed payload");
         goto done;
     }
+    if (rc != 0)
+        goto done;
     if (crypto_box_seal_open(b.key, head + MAGIC_LEN, SEALED_KEY_LEN, pk, sk) != 0) {
-        rc = tt_err_set(err, TT_ESIG, "seal_open_fd",
-                        "the payload was sealed to another portal key");
+        rc = tt_err_set(err, TT_ESIG, "seal_open", "the payload was sealed to another portal key");
         goto done;
     }
     if (crypto_secretstream_xchacha20poly1305_init_pull(&st, head + MAGIC_LEN + SEALED_KEY_LEN,
                                                         b.key) != 0) {
-        rc = tt_err_set(err, TT_ECORRUPT, "seal_open_fd", "bad stream header");
+        rc = tt_err_set(err, TT_ECORRUPT, "seal_open", "bad stream header");
         goto done;
     }
     while (rc == 0) {
-        ssize_t n = read_full(in, b.cipher, CT_CHUNK);
+        ssize_t n = read_seen(in, b.cipher, CT_CHUNK, on_sealed, ctx, &rc, err);
         unsigned long long plen = 0;
         unsigned char tag = 0;
 
         if (n < 0) {
-            rc = tt_err_set(err, TT_EIO, "seal_open_fd", "cannot read: %s", strerror(errno));
+            rc = tt_err_set(err, TT_EIO, "seal_open", "cannot read: %s", strerror(errno));
             break;
         }
-        if (n == 0)
+        if (n == 0 || rc != 0)
             break;
         if (final ||
             crypto_secretstream_xchacha20poly1305_pull(&st, b.plain, &plen, &tag, b.cipher,
                                                        (unsigned long long)n, NULL, 0) != 0) {
-            rc = tt_err_set(err, TT_ECORRUPT, "seal_open_fd",
+            rc = tt_err_set(err, TT_ECORRUPT, "seal_open",
                             "the sealed payload was changed (or has data after its end)");
             break;
         }
         final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
-        rc = write_all(out, b.plain, (size_t)plen, err);
+        rc = on_plain(ctx, b.plain, (size_t)plen, err);
     }
     if (rc == 0 && !final)
-        rc = tt_err_set(err, TT_ECORRUPT, "seal_open_fd", "the sealed payload is cut short");
+        rc = tt_err_set(err, TT_ECORRUPT, "seal_open", "the sealed payload is cut short");
 done:
     sodium_memzero(&st, sizeof st);
     bufs_free(&b);
