@@ -123,6 +123,8 @@ enum db_mode { DB_MODE_PRODUCTION, DB_MODE_DEMO, DB_MODE_TRAINING };
  *   label.serial_prefix  text put before AI 21 counters ("" default; set a
  *                    per-station prefix when several stations share GTINs)
  *   label.sscc_ext   SSCC extension digit 0-9 (default 0)
+ *   sync.seal_key    the portal's seal public key (its file's base64 line):
+ *                    new bundles are sealed to it; "" (default) = off
  */
 #define DB_SETTING_VALUE_MAX 256
 

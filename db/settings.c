@@ -187,9 +187,26 @@ all_digits(const char *s)
     return 1;
 }
 
+/*
+ * The form of a portal seal public key line (sync/seal.h): 48 base64
+ * characters of 34 bytes ("TS" and 32 key bytes). sync/ checks the bytes
+ * when it uses the key; the store only keeps text that can be one.
+ */
+static int
+seal_key_form(const char *v)
+{
+    if (strlen(v) != 48 || strncmp(v, "VF", 2) != 0 || strcmp(v + 46, "==") != 0)
+        return 0;
+    for (size_t i = 0; i < 46; i++)
+        if (!isalnum((unsigned char)v[i]) && v[i] != '+' && v[i] != '/')
+            return 0;
+    return 1;
+}
+
 static const char *const known_keys[] = {
-    "coop.name",  "coop.commune", "coop.province", "coop.prefix",         "coop.gln",
-    "station.id", "station.mode", "station.tz",    "label.serial_prefix", "label.sscc_ext",
+    "coop.name",     "coop.commune", "coop.province", "coop.prefix",         "coop.gln",
+    "station.id",    "station.mode", "station.tz",    "label.serial_prefix", "label.sscc_ext",
+    "sync.seal_key",
 };
 
 static int
@@ -255,6 +272,12 @@ check_setting(const char *key, const char *v, struct tt_err *err)
                    ? 0
                    : tt_err_set(err, TT_EINVAL, "db_setting_set",
                                 "SSCC extension digit '%s' must be one digit 0-9", v);
+    if (strcmp(key, "sync.seal_key") == 0)
+        return n == 0 || seal_key_form(v)
+                   ? 0
+                   : tt_err_set(err, TT_EINVAL, "db_setting_set",
+                                "the portal seal key must be the 48-character base64 line of "
+                                "its public key file, or empty (off)");
     return tt_err_set(err, TT_EINVAL, "db_setting_set", "unknown setting '%s'", key);
 }
 

@@ -152,6 +152,7 @@ struct walk {
     struct bundle_writer *w;
     struct tt_err *err;
     uint64_t n, last;
+    uint64_t n_md, md_max; /* master-data lines written, and the most to write */
 };
 
 static int
@@ -189,6 +190,9 @@ walk_product(void *ctx, const struct db_product *p)
     json_t *v;
     int rc;
 
+    /* Products are listed by id and never deleted: the first n_md are those a bundle had. */
+    if (wk->n_md >= wk->md_max)
+        return 0;
     snprintf(id, sizeof id, "https://id.gs1.org/01/%s", p->gtin);
     v = json_pack("{s:s,s:[{s:s,s:[{s:s,s:s}]}]}", "type", "urn:epcglobal:epcis:vtype:EPCClass",
                   "vocabularyElementList", "id", id, "attributes", "id",
@@ -199,15 +203,20 @@ walk_product(void *ctx, const struct db_product *p)
         return tt_err_set(wk->err, TT_ENOMEM, "sync", "no memory for master data");
     rc = bundle_writer_masterdata(wk->w, text, strlen(text), wk->err);
     free(text);
+    if (rc == 0)
+        wk->n_md++;
     return rc;
 }
 
-/* Writes one payload to `fd` for the header's events; TT_EINVAL when the store differs. */
+/*
+ * Writes one payload to `fd` for the header's events, with at most md_max
+ * master-data lines; TT_EINVAL when the store differs.
+ */
 static int
-write_payload(struct db *db, int fd, const struct bundle_header *h, struct bundle_info *out,
-              struct tt_err *err)
+write_payload(struct db *db, int fd, const struct bundle_header *h, uint64_t md_max,
+              struct bundle_info *out, struct tt_err *err)
 {
-    struct walk wk = {.err = err};
+    struct walk wk = {.err = err, .md_max = md_max};
     int rc;
 
     if ((rc = bundle_writer_new(fd, h, &wk.w, err)) != 0)
@@ -218,6 +227,7 @@ write_payload(struct db *db, int fd, const struct bundle_header *h, struct bundl
                              walk_event, &wk, err);
     if (rc == 0)
         rc = bundle_writer_finish(wk.w, out->hash512, out->b2_256, &out->payload_bytes, err);
+    out->n_masterdata = wk.n_md;
     bundle_writer_free(wk.w);
     return rc;
 }
@@ -298,25 +308,126 @@ exact_range(struct db *db, struct bundle_header *h, int64_t newest, struct tt_er
     return 0;
 }
 
+/* fsync of a folder, so renames in it last. */
+static int
+sync_dir(const char *dir, struct tt_err *err)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+    if (dfd < 0 || fsync(dfd) != 0)
+        rc = tt_err_set(err, TT_EIO, "sync", "cannot flush %s", dir);
+    if (dfd >= 0)
+        close(dfd);
+    return rc;
+}
+
+/*
+ * Seals the plain payload at `plain` into `sealed` (a new file) and gives
+ * the sealed file's BLAKE2b-512 (what the signature signs) and size.
+ */
+static int
+seal_payload(const char *plain, const char *sealed, const uint8_t seal_pk[SEAL_PK_LEN],
+             uint8_t hash512[SIG_HASH_LEN], uint64_t *size_out, struct tt_err *err)
+{
+    int in = open(plain, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int out = open(sealed, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    struct stat st;
+    int rc = 0;
+
+    if (in < 0 || out < 0)
+        rc = tt_err_set(err, TT_EIO, "sync", "cannot open %s or %s: %s", plain, sealed,
+                        strerror(errno));
+    if (rc == 0)
+        rc = seal_fd(in, out, seal_pk, err);
+    if (rc == 0 && fsync(out) != 0)
+        rc = tt_err_set(err, TT_EIO, "sync", "cannot flush %s", sealed);
+    if (rc == 0 && lseek(out, 0, SEEK_SET) != 0)
+        rc = tt_err_set(err, TT_EIO, "sync", "cannot rewind %s", sealed);
+    if (rc == 0)
+        rc = sig_hash_fd(out, hash512, NULL, err);
+    if (rc == 0 && fstat(out, &st) != 0)
+        rc = tt_err_set(err, TT_EIO, "sync", "cannot stat %s", sealed);
+    if (rc == 0)
+        *size_out = (uint64_t)st.st_size;
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    return rc;
+}
+
+/*
+ * Puts a plain payload written to `tmp` into the spool under its number:
+ * sealed to seal_pk first when that is not NULL, then signed (over the
+ * bytes as they will be on the stick), payload renamed, signature last.
+ * The temporary files are gone afterwards, whatever happened.
+ */
+static int
+spool_commit(const struct sync_paths *p, const struct sig_seckey *sk, const struct bundle_info *bi,
+             const char *tmp, const uint8_t *seal_pk, struct tt_err *err)
+{
+    const struct bundle_header *h = &bi->header;
+    char name[32], stmp[4200], sealed[4200], fin[4200], sfin[4200], comment[512];
+    char untrusted[160], fp[SEAL_FP_LEN], *sigtext = malloc(SIG_TRUSTED_MAX + 1200);
+    uint8_t hash512[SIG_HASH_LEN];
+    uint64_t size = bi->payload_bytes;
+    const char *payload = tmp;
+    int rc = 0;
+
+    bundle_file_name(h->bundle_seq, name);
+    snprintf(stmp, sizeof stmp, "%s/.%s.minisig.tmp", p->spool, name);
+    snprintf(sealed, sizeof sealed, "%s/.%s.sealed.tmp", p->spool, name);
+    snprintf(fin, sizeof fin, "%s/%s", p->spool, name);
+    snprintf(sfin, sizeof sfin, "%s/%s.minisig", p->spool, name);
+    memcpy(hash512, bi->hash512, sizeof hash512);
+    snprintf(untrusted, sizeof untrusted, "tramtem bundle %s from station %s", name, h->station);
+    if (sigtext == NULL)
+        rc = tt_err_set(err, TT_ENOMEM, "sync", "no memory");
+    if (rc == 0 && seal_pk != NULL) {
+        /* Only the sealed bytes go into the spool: the stick never sees the plain payload. */
+        rc = seal_payload(tmp, sealed, seal_pk, hash512, &size, err);
+        payload = sealed;
+        seal_fingerprint(seal_pk, fp);
+        snprintf(untrusted, sizeof untrusted, "tramtem bundle %s from station %s, sealed to %s",
+                 name, h->station, fp);
+    }
+    if (rc == 0 && size > BUNDLE_FILE_MAX)
+        rc = tt_err_set(err, TT_EINVAL, "sync", "bundle larger than 1 GiB");
+    if (rc == 0 && (rc = bundle_trusted_comment(h, comment, sizeof comment)) != 0)
+        tt_err_set(err, rc, "sync", "the trusted comment is too long");
+    if (rc == 0)
+        rc = sig_sign_hash(sk, hash512, comment, untrusted, sigtext, SIG_TRUSTED_MAX + 1200, err);
+    if (rc == 0)
+        rc = write_text_file(stmp, sigtext, err);
+    /* Payload first, signature last: the signature is the commit record. */
+    if (rc == 0 && (rename(payload, fin) != 0 || rename(stmp, sfin) != 0))
+        rc = tt_err_set(err, TT_EIO, "sync", "cannot rename in %s: %s", p->spool, strerror(errno));
+    if (rc == 0)
+        rc = sync_dir(p->spool, err);
+    free(sigtext);
+    unlink(tmp);
+    unlink(sealed);
+    if (rc != 0)
+        unlink(stmp);
+    return rc;
+}
+
 static int
 spool_one(struct db *db, const struct sync_paths *p, const struct sig_seckey *sk,
-          const struct bundle_header *h0, struct bundle_info *bi, struct tt_err *err)
+          const struct bundle_header *h0, const uint8_t *seal_pk, struct bundle_info *bi,
+          struct tt_err *err)
 {
     struct bundle_header h = *h0;
-    char name[32], tmp[4200], fin[4200], stmp[4200], sfin[4200];
-    char comment[512], *sigtext;
+    char name[32], tmp[4200];
     int fd, rc;
 
     bundle_file_name(h.bundle_seq, name);
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp", p->spool, name);
-    snprintf(fin, sizeof fin, "%s/%s", p->spool, name);
-    snprintf(stmp, sizeof stmp, "%s/.%s.minisig.tmp", p->spool, name);
-    snprintf(sfin, sizeof sfin, "%s/%s.minisig", p->spool, name);
     for (int attempt = 0;; attempt++) {
         fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd < 0)
             return tt_err_set(err, TT_EIO, "sync", "cannot create %s: %s", tmp, strerror(errno));
-        rc = write_payload(db, fd, &h, bi, err);
+        rc = write_payload(db, fd, &h, UINT64_MAX, bi, err);
         if (rc == 0 && fsync(fd) != 0)
             rc = tt_err_set(err, TT_EIO, "sync", "cannot flush %s", tmp);
         close(fd);
@@ -326,46 +437,22 @@ spool_one(struct db *db, const struct sync_paths *p, const struct sig_seckey *sk
         if ((rc = exact_range(db, &h, (int64_t)h0->last_event_seq, err)) != 0)
             break;
     }
+    bi->header = h;
     if (rc == 0 && bi->payload_bytes > BUNDLE_FILE_MAX)
         rc = tt_err_set(err, TT_EINVAL, "sync", "bundle larger than 1 GiB");
-    bi->header = h;
-    if (rc == 0 && (sigtext = malloc(SIG_TRUSTED_MAX + 1200)) != NULL) {
-        char untrusted[128];
-
-        bundle_trusted_comment(&h, comment, sizeof comment);
-        snprintf(untrusted, sizeof untrusted, "tramtem bundle %s from station %s", name, h.station);
-        rc = sig_sign_hash(sk, bi->hash512, comment, untrusted, sigtext, SIG_TRUSTED_MAX + 1200,
-                           err);
-        if (rc == 0)
-            rc = write_text_file(stmp, sigtext, err);
-        free(sigtext);
-    } else if (rc == 0) {
-        rc = tt_err_set(err, TT_ENOMEM, "sync", "no memory");
-    }
-    /* Payload first, signature last: the signature is the commit record. */
-    if (rc == 0 && (rename(tmp, fin) != 0 || rename(stmp, sfin) != 0))
-        rc = tt_err_set(err, TT_EIO, "sync", "cannot rename in %s: %s", p->spool, strerror(errno));
-    if (rc == 0) {
-        int dfd = open(p->spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-        if (dfd < 0 || fsync(dfd) != 0)
-            rc = tt_err_set(err, TT_EIO, "sync", "cannot flush %s", p->spool);
-        if (dfd >= 0)
-            close(dfd);
-    }
-    if (rc != 0) {
-        unlink(tmp);
-        unlink(stmp);
-    }
+    if (rc == 0)
+        return spool_commit(p, sk, bi, tmp, seal_pk, err);
+    unlink(tmp);
     return rc;
 }
 
 static int
-record_export(struct db *db, const struct bundle_info *bi, struct tt_err *err)
+record_export(struct db *db, const struct bundle_info *bi, const uint8_t *seal_pk,
+              struct tt_err *err)
 {
     const struct bundle_header *h = &bi->header;
     struct db_export e;
-    char detail[128];
+    char detail[192], fp[SEAL_FP_LEN];
     int rc;
 
     memset(&e, 0, sizeof e);
@@ -384,8 +471,13 @@ record_export(struct db *db, const struct bundle_info *bi, struct tt_err *err)
     rc = db_export_record(db, &e, err);
     /* The header fields the exports table lacks, so the bundle can be made again byte for byte. */
     snprintf(detail, sizeof detail,
-             "last_receipt_seq_seen=%" PRIu64 " master_data_version=%" PRIu64,
-             h->last_receipt_seq_seen, h->master_data_version);
+             "last_receipt_seq_seen=%" PRIu64 " master_data_version=%" PRIu64 " md=%" PRIu64,
+             h->last_receipt_seq_seen, h->master_data_version, bi->n_masterdata);
+    if (seal_pk != NULL) {
+        /* Which bundles were sealed: a lost copy of one is never remade in plain text. */
+        seal_fingerprint(seal_pk, fp);
+        snprintf(detail + strlen(detail), sizeof detail - strlen(detail), " sealed=%s", fp);
+    }
     if (rc == 0)
         rc = db_audit_add(db, "sync.export", e.file_name, detail, err);
     if (rc == 0)
@@ -415,9 +507,52 @@ spool_lock(const struct sync_paths *p, int *fd_out, struct tt_err *err)
     return 0;
 }
 
+int
+sync_seal_key_get(struct db *db, uint8_t pk[SEAL_PK_LEN], int *on, struct tt_err *err)
+{
+    char line[DB_SETTING_VALUE_MAX];
+    int rc = db_setting_get(db, "sync.seal_key", line, sizeof line, err);
+
+    *on = 0;
+    if (rc != 0 || line[0] == '\0')
+        return rc;
+    if ((rc = seal_pub_parse(line, strlen(line), pk, err)) != 0)
+        return rc;
+    *on = 1;
+    return 0;
+}
+
+int
+sync_seal_key_set(struct db *db, const char *pub_file, uint8_t pk_out[SEAL_PK_LEN],
+                  struct tt_err *err)
+{
+    char line[SEAL_B64_LEN + 1] = "";
+    int rc;
+
+    if (pub_file != NULL) {
+        if ((rc = seal_pub_read(pub_file, pk_out, err)) != 0)
+            return rc;
+        seal_pub_b64(pk_out, line);
+    }
+    return db_setting_set(db, "sync.seal_key", line, err);
+}
+
+/* The key new bundles are sealed to: the caller's, else the setting's, else none (NULL). */
+static int
+seal_key_now(struct db *db, const uint8_t *given, uint8_t buf[SEAL_PK_LEN], const uint8_t **out,
+             struct tt_err *err)
+{
+    int on = 0, rc = 0;
+
+    *out = given;
+    if (given == NULL && (rc = sync_seal_key_get(db, buf, &on, err)) == 0 && on)
+        *out = buf;
+    return rc;
+}
+
 static int
 make_bundles_locked(struct db *db, const struct sync_paths *p, int64_t now_ms,
-                    struct sync_export_result *res, struct tt_err *err)
+                    const uint8_t *seal_pk, struct sync_export_result *res, struct tt_err *err)
 {
     struct sig_seckey *sk = NULL;
     struct sig_pubkey pub;
@@ -439,8 +574,8 @@ make_bundles_locked(struct db *db, const struct sync_paths *p, int64_t now_ms,
         if (sk == NULL && (rc = sig_seckey_read(skp, &sk, err)) != 0)
             break;
         if ((rc = plan_header(db, &pub, &plan, now_ms, &h, err)) != 0 ||
-            (rc = spool_one(db, p, sk, &h, &bi, err)) != 0 ||
-            (rc = record_export(db, &bi, err)) != 0)
+            (rc = spool_one(db, p, sk, &h, seal_pk, &bi, err)) != 0 ||
+            (rc = record_export(db, &bi, seal_pk, err)) != 0)
             break;
         if (res->first_new_bundle == 0)
             res->first_new_bundle = bi.header.bundle_seq;
@@ -457,15 +592,18 @@ sync_make_bundles(struct db *db, const struct sync_paths *p, int64_t now_ms,
                   struct sync_export_result *res, struct tt_err *err)
 {
     struct sync_export_result local;
+    uint8_t buf[SEAL_PK_LEN];
+    const uint8_t *seal_pk;
     int lock, rc;
 
     if (res == NULL)
         res = &local;
     memset(res, 0, sizeof *res);
     res->clock_trusted = 1;
-    if ((rc = spool_lock(p, &lock, err)) != 0)
+    if ((rc = seal_key_now(db, NULL, buf, &seal_pk, err)) != 0 ||
+        (rc = spool_lock(p, &lock, err)) != 0)
         return rc;
-    rc = make_bundles_locked(db, p, now_ms, res, err);
+    rc = make_bundles_locked(db, p, now_ms, seal_pk, res, err);
     close(lock);
     return rc;
 }
@@ -498,41 +636,198 @@ collect_unacked(void *ctx, const struct db_export *e)
     return 0;
 }
 
-/* Hashes each spool payload and checks it against the store before it goes anywhere. */
+/* The header of a recorded bundle, as far as the exports table knows it. */
+static void
+recorded_header(const struct db_export *e, const struct sig_pubkey *pub, const char *station,
+                struct bundle_header *h)
+{
+    memset(h, 0, sizeof *h);
+    h->format = BUNDLE_FORMAT;
+    snprintf(h->station, sizeof h->station, "%s", station);
+    sig_keyid_hex(pub->key_id, h->key_id);
+    h->bundle_seq = (uint64_t)e->bundle_seq;
+    snprintf(h->prev_b2, sizeof h->prev_b2, "%s", e->prev_b2[0] ? e->prev_b2 : ZERO_B2);
+    h->first_event_seq = (uint64_t)e->first_seq;
+    h->last_event_seq = (uint64_t)e->last_seq;
+    h->event_count = (uint64_t)e->n_events;
+    snprintf(h->created, sizeof h->created, "%s", e->created);
+    h->clock_trusted = e->clock_trusted;
+}
+
+/*
+ * 0 when the spool holds bundle e as recorded: a plain payload whose hash
+ * is the recorded one, or a sealed one (whose plain hash only the portal
+ * can see) — and, either way, a signature by this station's key over the
+ * file with the trusted comment the record gives. Fills b for the stick.
+ */
 static int
-prepare_unacked(const struct sync_paths *p, struct unacked *u, struct tt_err *err)
+spool_check(const struct sync_paths *p, const struct db_export *e, const struct sig_pubkey *pub,
+            const char *station, struct stick_bundle *b, struct tt_err *err)
+{
+    struct sig_file *sf = malloc(sizeof *sf);
+    struct bundle_header h;
+    char path[4200], hex[65], comment[512];
+    uint8_t b2[SIG_B2_256_LEN] = {0}, head[8];
+    struct stat st;
+    int fd = -1, rc = 0, sealed = 0;
+
+    snprintf(path, sizeof path, "%s/%s", p->spool, e->file_name);
+    if (sf == NULL)
+        return tt_err_set(err, TT_ENOMEM, "sync", "no memory");
+    if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0)
+        rc = tt_err_set(err, TT_ENOTFOUND, "sync", "the spool copy of %s is missing: %s",
+                        e->file_name, strerror(errno));
+    if (rc == 0) {
+        sealed = pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head &&
+                 seal_is_sealed(head, sizeof head);
+        b->size = (uint64_t)st.st_size;
+        rc = sig_hash_fd(fd, b->hash512, b2, err);
+    }
+    sig_hex(b2, sizeof b2, hex);
+    if (rc == 0 && !sealed && strcmp(hex, e->payload_b2) != 0)
+        rc = tt_err_set(err, TT_ECORRUPT, "sync",
+                        "the spool copy of %s is damaged (hash differs from the record)",
+                        e->file_name);
+    recorded_header(e, pub, station, &h);
+    snprintf(path, sizeof path, "%s/%s.minisig", p->spool, e->file_name);
+    if (rc == 0 &&
+        (sig_file_read(path, sf, NULL) != 0 || sig_verify_hash(pub, sf, b->hash512, NULL) != 0 ||
+         bundle_trusted_comment(&h, comment, sizeof comment) != 0 ||
+         strcmp(comment, sf->trusted) != 0))
+        rc = tt_err_set(err, TT_ECORRUPT, "sync",
+                        "the spool signature of %s is missing or does not match the record",
+                        e->file_name);
+    if (fd >= 0)
+        close(fd);
+    free(sf);
+    return rc;
+}
+
+/* What record_export() kept of a bundle beside the exports table. */
+struct export_note {
+    const char *file_name;
+    int found;
+    uint64_t receipt_seen, md_version, n_md;
+    int has_md, sealed;
+};
+
+static int
+find_note(void *ctx, const struct db_audit_row *row)
+{
+    struct export_note *n = ctx;
+    const char *md, *d = row->detail != NULL ? row->detail : "";
+
+    if (strcmp(row->action, "sync.export") != 0 || strcmp(row->subject, n->file_name) != 0)
+        return 0;
+    if (sscanf(d, "last_receipt_seq_seen=%" SCNu64 " master_data_version=%" SCNu64,
+               &n->receipt_seen, &n->md_version) != 2)
+        return 0;
+    md = strstr(d, " md=");
+    n->has_md = md != NULL && sscanf(md, " md=%" SCNu64, &n->n_md) == 1;
+    n->sealed = strstr(d, " sealed=") != NULL;
+    n->found = 1;
+    return 0;
+}
+
+/*
+ * Makes a lost or damaged spool copy of bundle e again from the store. The
+ * writer is deterministic, so a plain bundle comes out byte for byte as it
+ * was — checked against the recorded hash before anything is renamed into
+ * the spool; a different result is refused, never written under the
+ * number. A sealed bundle cannot come out the same (its key was random):
+ * its plain payload is remade and checked the same way, then sealed anew
+ * to the portal seal key in use now and signed; with none, it is refused
+ * rather than written in plain text.
+ */
+static int
+spool_rebuild(struct db *db, const struct sync_paths *p, const struct db_export *e,
+              const struct sig_pubkey *pub, const char *station, const uint8_t *seal_pk,
+              struct tt_err *err)
+{
+    struct export_note note = {.file_name = e->file_name};
+    struct sig_seckey *sk = NULL;
+    struct bundle_info bi;
+    char tmp[4200], skp[4200], hex[65];
+    int fd, rc;
+
+    if ((rc = db_audit_list(db, 0, find_note, &note, err)) != 0)
+        return rc;
+    if (!note.found)
+        return tt_err_set(err, TT_ECORRUPT, "sync",
+                          "%s is lost from the spool and the record to make it again is missing",
+                          e->file_name);
+    if (note.sealed && seal_pk == NULL)
+        return tt_err_set(err, TT_ESTATE, "sync",
+                          "%s was sealed and its spool copy is lost; it is never remade in plain "
+                          "text: set the portal seal key again to seal it anew",
+                          e->file_name);
+    memset(&bi, 0, sizeof bi);
+    recorded_header(e, pub, station, &bi.header);
+    bi.header.last_receipt_seq_seen = note.receipt_seen;
+    bi.header.master_data_version = note.md_version;
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", p->spool, e->file_name);
+    fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return tt_err_set(err, TT_EIO, "sync", "cannot create %s: %s", tmp, strerror(errno));
+    rc = write_payload(db, fd, &bi.header, note.has_md ? note.n_md : UINT64_MAX, &bi, err);
+    if (rc == 0 && fsync(fd) != 0)
+        rc = tt_err_set(err, TT_EIO, "sync", "cannot flush %s", tmp);
+    close(fd);
+    sig_hex(bi.b2_256, sizeof bi.b2_256, hex);
+    if (rc == 0 && strcmp(hex, e->payload_b2) != 0)
+        rc = tt_err_set(err, TT_ECORRUPT, "sync",
+                        "%s cannot be made again the same from the store (its hash differs from "
+                        "the record); nothing was written under its number",
+                        e->file_name);
+    else if (rc != 0) {
+        char why[256];
+
+        snprintf(why, sizeof why, "%s", err != NULL ? err->msg : "the store changed");
+        rc = tt_err_set(err, TT_ECORRUPT, "sync",
+                        "%s cannot be made again from the store (%s); nothing was written under "
+                        "its number",
+                        e->file_name, why);
+    }
+    key_path(p, "station.key", skp);
+    if (rc == 0 && (rc = sig_seckey_read(skp, &sk, err)) == 0)
+        rc = spool_commit(p, sk, &bi, tmp, note.sealed ? seal_pk : NULL, err);
+    sig_seckey_free(sk);
+    unlink(tmp);
+    if (rc == 0)
+        db_audit_add(db, "sync.spool.remade", e->file_name,
+                     note.sealed ? "sealed anew" : "same bytes", NULL);
+    return rc;
+}
+
+/*
+ * Checks each spool copy against the store before it goes anywhere, and
+ * remakes the ones that are lost or damaged (spool_rebuild).
+ */
+static int
+prepare_unacked(struct db *db, const struct sync_paths *p, struct unacked *u,
+                const struct sig_pubkey *pub, const char *station, const uint8_t *seal_pk,
+                struct tt_err *err)
 {
     for (size_t i = 0; i < u->n; i++) {
         struct stick_bundle *b = &u->b[i];
-        char path[4200], hex[65];
-        uint8_t b2[SIG_B2_256_LEN];
-        int fd, rc;
+        int rc;
 
         memset(b, 0, sizeof *b);
         b->bundle_seq = (uint64_t)u->e[i].bundle_seq;
         b->spool_dir = p->spool;
         b->name = u->e[i].file_name;
-        b->size = (uint64_t)u->e[i].payload_size;
-        snprintf(path, sizeof path, "%s/%s", p->spool, b->name);
-        if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-            return tt_err_set(err, TT_ECORRUPT, "sync", "the spool copy of %s is missing: %s",
-                              b->name, strerror(errno));
-        rc = sig_hash_fd(fd, b->hash512, b2, err);
-        close(fd);
-        if (rc != 0)
+        if (spool_check(p, &u->e[i], pub, station, b, NULL) == 0)
+            continue;
+        if ((rc = spool_rebuild(db, p, &u->e[i], pub, station, seal_pk, err)) != 0 ||
+            (rc = spool_check(p, &u->e[i], pub, station, b, err)) != 0)
             return rc;
-        sig_hex(b2, sizeof b2, hex);
-        if (strcmp(hex, u->e[i].payload_b2) != 0)
-            return tt_err_set(err, TT_ECORRUPT, "sync",
-                              "the spool copy of %s is damaged (hash differs from the record)",
-                              b->name);
     }
     return 0;
 }
 
 static int
 copy_unacked(struct db *db, const struct sync_paths *p, const char *dir, const char *volume,
-             const char *station, stick_progress_fn progress, void *ctx,
+             const char *station, const uint8_t *seal_pk, stick_progress_fn progress, void *ctx,
              struct sync_export_result *res, struct tt_err *err)
 {
     struct unacked u = {0};
@@ -550,7 +845,7 @@ copy_unacked(struct db *db, const struct sync_paths *p, const char *dir, const c
         rc = tt_err_set(err, TT_ENOMEM, "sync", "no memory");
         goto done;
     }
-    if ((rc = prepare_unacked(p, &u, err)) != 0)
+    if ((rc = prepare_unacked(db, p, &u, &pub, station, seal_pk, err)) != 0)
         goto done;
     for (size_t i = 0; i < u.n; i++)
         need += u.b[i].size + 65536;
@@ -603,9 +898,18 @@ sync_export(struct db *db, const struct sync_paths *p, const char *dir, const ch
             int64_t now_ms, stick_progress_fn progress, void *ctx, struct sync_export_result *res,
             struct tt_err *err)
 {
+    return sync_export_sealed(db, p, dir, volume, now_ms, NULL, progress, ctx, res, err);
+}
+
+int
+sync_export_sealed(struct db *db, const struct sync_paths *p, const char *dir, const char *volume,
+                   int64_t now_ms, const uint8_t *seal_pk, stick_progress_fn progress, void *ctx,
+                   struct sync_export_result *res, struct tt_err *err)
+{
     struct sync_export_result local;
     struct sig_pubkey pub;
     char station[BUNDLE_STATION_MAX], sdir[4096];
+    uint8_t buf[SEAL_PK_LEN];
     struct inbox in;
     int lock, rc;
 
@@ -614,7 +918,8 @@ sync_export(struct db *db, const struct sync_paths *p, const char *dir, const ch
     memset(res, 0, sizeof *res);
     res->clock_trusted = 1;
     if ((rc = sync_key_public(p, &pub, err)) != 0 ||
-        (rc = sync_station_id(db, &pub, station, err)) != 0)
+        (rc = sync_station_id(db, &pub, station, err)) != 0 ||
+        (rc = seal_key_now(db, seal_pk, buf, &seal_pk, err)) != 0)
         return rc;
     if ((rc = stick_check_space(dir, 0, err)) != 0 || (rc = spool_lock(p, &lock, err)) != 0)
         return rc;
@@ -623,9 +928,9 @@ sync_export(struct db *db, const struct sync_paths *p, const char *dir, const ch
     in = (struct inbox){.db = db, .p = p, .sdir = sdir, .res = res};
     rc = stick_list_inbox(sdir, inbox_file, &in, err);
     if (rc == 0)
-        rc = make_bundles_locked(db, p, now_ms, res, err);
+        rc = make_bundles_locked(db, p, now_ms, seal_pk, res, err);
     if (rc == 0)
-        rc = copy_unacked(db, p, dir, volume, station, progress, ctx, res, err);
+        rc = copy_unacked(db, p, dir, volume, station, seal_pk, progress, ctx, res, err);
     close(lock);
     return rc;
 }

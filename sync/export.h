@@ -12,7 +12,16 @@
  *   keys/station.pub   the public key to register with the portal
  *   keys/portal.pub    the portal's key, pinned at install (`key portal`)
  *   keys/revoked.txt   key ids the portal revoked (from master data)
- *   spool/             every bundle made, kept until a receipt covers it
+ *   spool/             every bundle made, kept until a receipt covers it,
+ *                      byte for byte as it goes on the stick (sealed when
+ *                      sealing was on); a lost or damaged copy is made again
+ *                      from the store and checked against the record
+ *
+ * Sealing (seal.h, off by default): with the setting sync.seal_key (or a
+ * key given for one export) new bundles are sealed to the portal's seal
+ * key before they are signed. The exports table keeps the plain payload's
+ * hash and size (the bundle's id, the next bundle's prev_b2), whether the
+ * spool copy is sealed or not.
  *
  * State lives in the store: exports (bundles made, copied, acked), receipts
  * (monotonic receipt_seq), the counters "bundle" and "masterdata".
@@ -27,6 +36,7 @@
 #include "../db/db.h"
 #include "bundle.h"
 #include "receipt.h"
+#include "seal.h"
 #include "sig.h"
 #include "stick.h"
 
@@ -56,6 +66,16 @@ int sync_key_revoked(const struct sync_paths *p, const char *key_id_hex);
 int sync_station_id(struct db *db, const struct sig_pubkey *pub, char out[BUNDLE_STATION_MAX],
                     struct tt_err *err);
 
+/* The portal seal key from the setting sync.seal_key; *on = 0 when sealing is off. */
+int sync_seal_key_get(struct db *db, uint8_t pk[SEAL_PK_LEN], int *on, struct tt_err *err);
+
+/*
+ * Turns sealing on with the seal public key file `pub_file` (its key goes
+ * to pk_out), or off when pub_file is NULL. Audited like every setting.
+ */
+int sync_seal_key_set(struct db *db, const char *pub_file, uint8_t pk_out[SEAL_PK_LEN],
+                      struct tt_err *err);
+
 struct sync_export_result {
     uint64_t first_new_bundle, last_new_bundle; /* 0, 0 when nothing new */
     uint64_t new_events;
@@ -79,11 +99,21 @@ int sync_make_bundles(struct db *db, const struct sync_paths *p, int64_t now_ms,
  * receipts and master data found in the station's folder there (so what the
  * portal already has is not carried again), make new bundles, write every
  * unacknowledged bundle by the stick protocol and record the copies that
- * read back. `volume` names the medium in the record.
+ * read back. `volume` names the medium in the record. New bundles are
+ * sealed when the setting sync.seal_key is set. A spool copy that is lost
+ * or damaged is made again first (the same bytes for a plain bundle;
+ * sealed anew for a sealed one, never in plain text): TT_ECORRUPT or
+ * TT_ESTATE, with nothing written, when that cannot be done.
  */
 int sync_export(struct db *db, const struct sync_paths *p, const char *dir, const char *volume,
                 int64_t now_ms, stick_progress_fn progress, void *ctx,
                 struct sync_export_result *res, struct tt_err *err);
+
+/* sync_export() sealing new bundles to seal_pk (borrowed), whatever the setting; NULL: as set. */
+int sync_export_sealed(struct db *db, const struct sync_paths *p, const char *dir,
+                       const char *volume, int64_t now_ms, const uint8_t *seal_pk,
+                       stick_progress_fn progress, void *ctx, struct sync_export_result *res,
+                       struct tt_err *err);
 
 struct sync_import_result {
     int kind;               /* 'r' receipt, 'm' master data */
