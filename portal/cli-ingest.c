@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "ingest.h"
 #include "intl.h"
+#include "sealkey.h"
 
 /* $TRAMTEM_PORTAL_QUARANTINE, else $XDG_STATE_HOME (or ~/.local/state)/tramtem-portal/quarantine.
  */
@@ -87,7 +88,7 @@ pcli_ingest(struct pcli_ctx *ctx, int argc, char **argv)
     struct portal_ingest_summary sum;
     struct portal_store *st = NULL;
     struct tt_err err = {0};
-    int c, rc;
+    int c, rc, sealed = 0;
 
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c == 'q')
@@ -99,10 +100,16 @@ pcli_ingest(struct pcli_ctx *ctx, int argc, char **argv)
     }
     if (optind + 1 != argc)
         return pcli_usage_error("ingest", _("usage: ingest [--quarantine DIR] [--json] DIR"));
+    /* Sealed bundles need the seal key; without one they are refused, each with the reason. */
+    if (portal_sealkey_load(ctx->key_path, &sealed, &err) != 0)
+        return pcli_fail(&err);
     rc = pcli_open(ctx, 1, &st);
-    if (rc != TT_EXIT_OK)
+    if (rc != TT_EXIT_OK) {
+        portal_sealkey_unload();
         return rc;
+    }
     rc = portal_ingest_dir(st, argv[optind], qroot, print_result, ctx, &sum, &err);
+    portal_sealkey_unload();
     portal_store_close(st);
     if (rc < 0)
         return pcli_fail(&err);

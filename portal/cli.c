@@ -18,6 +18,7 @@ const struct pcli_command pcli_commands[] = {
     {"masterdata", pcli_masterdata, N_("export signed master data into a folder")},
     {"trace", pcli_trace, N_("trace a lot or an SSCC across stations")},
     {"serve", pcli_serve, N_("serve Digital Link pages and the EPCIS query subset")},
+    {"seal-key", pcli_seal_key, N_("init | show the key for sealed (encrypted) bundles")},
     {NULL, NULL, NULL},
 };
 

@@ -54,5 +54,6 @@ int pcli_receipt(struct pcli_ctx *ctx, int argc, char **argv);
 int pcli_masterdata(struct pcli_ctx *ctx, int argc, char **argv);
 int pcli_trace(struct pcli_ctx *ctx, int argc, char **argv);
 int pcli_serve(struct pcli_ctx *ctx, int argc, char **argv);
+int pcli_seal_key(struct pcli_ctx *ctx, int argc, char **argv);
 
 #endif
