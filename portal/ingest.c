@@ -20,6 +20,7 @@
 #include "epcis.h"
 #include "quarantine.h"
 #include "registry.h"
+#include "sealkey.h"
 
 #define COPY_FLUSH (256 * 1024)
 
@@ -364,7 +365,8 @@ stage_bundle(struct portal_store *st, const char *payload, const char *sigpath, 
 {
     PGconn *conn = portal_store_conn(st);
     struct copy_ctx c = {.md = md, .conn = conn, .station = k->station_id, .bundle_seq = seq};
-    struct bundle_expect ex = {.station = k->station_id, .file_name = name};
+    struct bundle_expect ex = {
+        .station = k->station_id, .file_name = name, .open = portal_seal_key()};
     struct tt_err verr = {0};
     PGresult *res = NULL, *now = NULL;
     int rc;
@@ -687,6 +689,8 @@ ingest_one(struct portal_store *st, const char *payload, const char *sigpath, co
         sig_hex(b2, sizeof b2, b2hex);
         if (sig_verify_hash(&k.pub, sf, h512, &e2) < 0)
             reject(r, "signature: %s", e2.msg);
+        else if (bundle_content_id(payload, portal_seal_key(), b2hex, &e2) < 0)
+            reject(r, "%s", e2.msg); /* sealed: its id is the opened payload's hash */
         else if ((rc = known_hash(st, b2hex, r, err)) != 0)
             rc = rc < 0 ? rc : 0;
         else if (key_window_ok(&k, r->bundle_seq, r))
