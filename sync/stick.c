@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #define COPY_CHUNK   (1024 * 1024)
@@ -24,7 +25,7 @@
 /* --- fault injection -------------------------------------------------------- */
 
 static enum stick_fault fault_kind;
-static long fault_nth, fault_ops;
+static long fault_nth, fault_ops, fault_delay_ms;
 
 void
 stick_fault_set(enum stick_fault kind, long nth)
@@ -32,6 +33,12 @@ stick_fault_set(enum stick_fault kind, long nth)
     fault_kind = kind;
     fault_nth = nth;
     fault_ops = 0;
+}
+
+void
+stick_fault_delay(long ms)
+{
+    fault_delay_ms = ms > 0 ? ms : 0;
 }
 
 long
@@ -69,6 +76,11 @@ static int
 fault_point(void)
 {
     fault_ops++;
+    if (fault_delay_ms > 0) { /* a slow stick, so progress can be watched */
+        struct timespec ts = {fault_delay_ms / 1000, fault_delay_ms % 1000 * 1000000};
+
+        nanosleep(&ts, NULL);
+    }
     if (fault_kind == STICK_FAULT_NONE)
         return 0;
     if (fault_ops == fault_nth || (fault_kind == STICK_FAULT_PULL && fault_ops > fault_nth)) {
@@ -348,10 +360,31 @@ write_readme(const char *dir)
     fio_close(fd);
 }
 
+/*
+ * Progress counts payload bytes twice, once written and once read back, so
+ * that 100% is reached only when everything was checked; signatures are too
+ * small to count.
+ */
+struct prog {
+    uint64_t done, total;
+    stick_progress_fn fn;
+    void *ctx;
+};
+
+static void
+prog_add(struct prog *p, uint64_t n)
+{
+    if (p == NULL)
+        return;
+    p->done += n;
+    if (p->fn != NULL)
+        p->fn(p->ctx, p->done, p->total);
+}
+
 /* Copies src to dst by the protocol: new file, write all, fsync, close. */
 static int
-copy_file(const char *src, const char *dst, unsigned char *buf, uint64_t *done, uint64_t total,
-          stick_progress_fn progress, void *ctx, struct tt_err *err)
+copy_file(const char *src, const char *dst, unsigned char *buf, struct prog *prog,
+          struct tt_err *err)
 {
     int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), out;
     int rc = 0;
@@ -388,9 +421,7 @@ copy_file(const char *src, const char *dst, unsigned char *buf, uint64_t *done, 
         }
         if (rc != 0)
             break;
-        *done += (uint64_t)r;
-        if (progress != NULL)
-            progress(ctx, *done, total);
+        prog_add(prog, (uint64_t)r);
     }
     if (rc == 0 && fio_fsync(out) != 0)
         rc = io_err(err, "cannot flush", dst);
@@ -401,7 +432,7 @@ copy_file(const char *src, const char *dst, unsigned char *buf, uint64_t *done, 
 
 /* Reads a file back past the page cache and hashes it. */
 static int
-read_back(const char *path, uint8_t hash[SIG_HASH_LEN], struct tt_err *err)
+read_back(const char *path, uint8_t hash[SIG_HASH_LEN], struct prog *prog, struct tt_err *err)
 {
     int fd = fio_open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_DIRECT, 0);
     void *buf = NULL;
@@ -430,6 +461,7 @@ read_back(const char *path, uint8_t hash[SIG_HASH_LEN], struct tt_err *err)
         if (r == 0)
             break;
         crypto_generichash_update(&st, buf, (size_t)r);
+        prog_add(prog, (uint64_t)r);
     }
     crypto_generichash_final(&st, hash, SIG_HASH_LEN);
     free(buf);
@@ -450,7 +482,7 @@ already_there(const char *dst, const char *dst_sig, const struct stick_bundle *b
     if (lstat(dst, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != b->size ||
         lstat(dst_sig, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
-    if (read_back(dst, h, NULL) != 0 || sodium_memcmp(h, b->hash512, SIG_HASH_LEN) != 0)
+    if (read_back(dst, h, NULL, NULL) != 0 || sodium_memcmp(h, b->hash512, SIG_HASH_LEN) != 0)
         return 0;
     if ((sf = malloc(sizeof *sf)) == NULL)
         return 0;
@@ -460,8 +492,8 @@ already_there(const char *dst, const char *dst_sig, const struct stick_bundle *b
 }
 
 static int
-write_one(const char *sdir, const struct stick_bundle *b, unsigned char *buf, uint64_t *done,
-          uint64_t total, stick_progress_fn progress, void *ctx, struct tt_err *err)
+write_one(const char *sdir, const struct stick_bundle *b, unsigned char *buf, struct prog *prog,
+          struct tt_err *err)
 {
     char src[4200], dst[4200], src_sig[4200], dst_sig[4200];
     int rc;
@@ -475,14 +507,14 @@ write_one(const char *sdir, const struct stick_bundle *b, unsigned char *buf, ui
         return io_err(err, "cannot remove", dst_sig);
     if (fio_unlink(dst) != 0 && errno != ENOENT)
         return io_err(err, "cannot remove", dst);
-    if ((rc = copy_file(src, dst, buf, done, total, progress, ctx, err)) != 0)
+    if ((rc = copy_file(src, dst, buf, prog, err)) != 0)
         return rc;
-    return copy_file(src_sig, dst_sig, buf, done, total, progress, ctx, err);
+    return copy_file(src_sig, dst_sig, buf, NULL, err);
 }
 
 static int
 verify_one(const char *sdir, const struct stick_bundle *b, const struct sig_pubkey *pub,
-           struct tt_err *err)
+           struct prog *prog, struct tt_err *err)
 {
     char dst[4200], dst_sig[4200];
     uint8_t h[SIG_HASH_LEN];
@@ -493,7 +525,7 @@ verify_one(const char *sdir, const struct stick_bundle *b, const struct sig_pubk
         return tt_err_set(err, TT_ENOMEM, "stick", "no memory");
     snprintf(dst, sizeof dst, "%s/%s", sdir, b->name);
     snprintf(dst_sig, sizeof dst_sig, "%s/%s.minisig", sdir, b->name);
-    rc = read_back(dst, h, err);
+    rc = read_back(dst, h, prog, err);
     if (rc == 0 && sodium_memcmp(h, b->hash512, SIG_HASH_LEN) != 0)
         rc = tt_err_set(err, TT_EIO, "stick",
                         "%s read back different from what was written: the stick is "
@@ -514,13 +546,13 @@ stick_write_bundles(const char *dir, const char *station, const struct stick_bun
 {
     char top[4096], sdir[4096];
     unsigned char *buf;
-    uint64_t total = 0, done = 0;
+    struct prog prog = {.fn = progress, .ctx = ctx};
     int rc = 0, dfd;
     int *skip = calloc(n + 1, sizeof *skip);
 
     for (size_t i = 0; i < n; i++) {
         copied[i] = 0;
-        total += b[i].size;
+        prog.total += 2 * b[i].size;
     }
     buf = malloc(COPY_CHUNK);
     if (buf == NULL || skip == NULL) {
@@ -540,10 +572,10 @@ stick_write_bundles(const char *dir, const char *station, const struct stick_bun
         snprintf(dst_sig, sizeof dst_sig, "%s/%s.minisig", sdir, b[i].name);
         if (already_there(dst, dst_sig, &b[i], pub)) {
             skip[i] = 1;
-            done += b[i].size;
+            prog_add(&prog, 2 * b[i].size);
             continue;
         }
-        rc = write_one(sdir, &b[i], buf, &done, total, progress, ctx, err);
+        rc = write_one(sdir, &b[i], buf, &prog, err);
     }
     free(buf);
     /* Flush the folder entries and every dirty inode (rename/size window, §3.2). */
@@ -560,7 +592,7 @@ stick_write_bundles(const char *dir, const char *station, const struct stick_bun
         }
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
-        rc = skip[i] ? 0 : verify_one(sdir, &b[i], pub, err);
+        rc = skip[i] ? 0 : verify_one(sdir, &b[i], pub, &prog, err);
         if (rc == 0)
             copied[i] = 1;
     }

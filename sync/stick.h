@@ -63,7 +63,11 @@ struct stick_bundle {
     uint64_t size;                 /* payload bytes */
 };
 
-/* Progress: done and total bytes so far. */
+/*
+ * Progress: `done` of `total` bytes, where every payload byte counts twice
+ * (written, then read back), so done == total only once all was checked.
+ * Bundles already on the stick count at once. Signatures are not counted.
+ */
 typedef void (*stick_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 /*
@@ -101,6 +105,9 @@ enum stick_fault { STICK_FAULT_NONE, STICK_FAULT_ENOSPC, STICK_FAULT_EIO, STICK_
 
 /* The `nth` file operation from now (1 = the next) fails; PULL: that and all later ones. */
 void stick_fault_set(enum stick_fault kind, long nth);
+
+/* Every file operation from now on first sleeps `ms` (a slow stick; 0 turns it off). */
+void stick_fault_delay(long ms);
 
 /* File operations done since the last stick_fault_set (to enumerate every step). */
 long stick_fault_ops(void);

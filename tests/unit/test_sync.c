@@ -833,6 +833,52 @@ count_verifying(struct fx *f, const char *stick, const struct spool *sp)
     return ok;
 }
 
+struct prog_seen {
+    uint64_t last_done, total;
+    int calls, backwards;
+};
+
+static void
+prog_record(void *ctx, uint64_t done, uint64_t total)
+{
+    struct prog_seen *p = ctx;
+
+    p->backwards |= done < p->last_done || (p->calls > 0 && total != p->total);
+    p->last_done = done;
+    p->total = total;
+    p->calls++;
+}
+
+/* Progress only goes up and reaches exactly the total (written + read back) at the end. */
+static void
+stick_progress_ends_at_the_total(void **state)
+{
+    struct fx *f = *state;
+    struct spool sp;
+    char *stick = stu_tmpdir();
+    struct prog_seen p = {0};
+    int copied[2];
+
+    make_spool(f, &sp);
+    stick_fault_set(STICK_FAULT_NONE, 0);
+    assert_int_equal(
+        stick_write_bundles(stick, f->h.station, sp.b, 2, &f->pub, copied, prog_record, &p, NULL),
+        0);
+    assert_true(p.calls >= 4); /* each payload written, then read back */
+    assert_false(p.backwards);
+    assert_true(p.total == 2 * (sp.b[0].size + sp.b[1].size));
+    assert_true(p.last_done == p.total);
+    /* already on the stick: counted at once, still ending at the total */
+    memset(&p, 0, sizeof p);
+    assert_int_equal(
+        stick_write_bundles(stick, f->h.station, sp.b, 2, &f->pub, copied, prog_record, &p, NULL),
+        0);
+    assert_int_equal(p.calls, 2);
+    assert_true(p.last_done == p.total);
+    stu_rmrf(stick);
+    stu_rmrf(sp.spool);
+}
+
 static void
 stick_write_then_rewrite_is_idempotent(void **state)
 {
@@ -1062,6 +1108,7 @@ main(void)
         cmocka_unit_test_setup_teardown(masterdata_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(mountinfo_finds_removable_fat_sticks, setup, teardown),
         cmocka_unit_test_setup_teardown(stick_write_then_rewrite_is_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(stick_progress_ends_at_the_total, setup, teardown),
         cmocka_unit_test_setup_teardown(faults_at_every_step_leave_no_partial_bundle, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(inbox_lists_only_safe_names, setup, teardown),
