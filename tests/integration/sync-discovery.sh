@@ -3,7 +3,8 @@
 # in the mount table whose device is removable or on a USB bus in sysfs. A
 # fake mount table and sysfs tree (TRAMTEM_MOUNTINFO, TRAMTEM_SYSFS) stand
 # in for a plugged-in stick; a fixed disk's FAT partition (the EFI one) is
-# never used; a read-only stick is refused; no stick is exit 69.
+# never used; a read-only stick is refused; no stick is exit 69. A stick that
+# is not really mounted as the table says is never unmounted.
 set -eu
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
@@ -29,6 +30,12 @@ TRAMTEM_MOUNTINFO=$tmp/mi tt export 2>out.txt
 grep -q "1 of 1 unacknowledged bundles copied and checked on $tmp/my stick" out.txt
 tt verify "my stick/tramtem/st-demo0001/b-00000001.ndjson.gz" 2>/dev/null
 [ -z "$(ls efi)" ]                                      # the fixed disk was left alone
+# The table says "my stick" is mounted, but the folder is no mount root of that device:
+# it is never unmounted (even as root), and the operator is told it is safe to remove.
+grep -q 'It is now safe to remove the USB stick.' out.txt
+if grep -q 'unmounted\|ejected' out.txt; then cat out.txt; exit 1; fi
+TRAMTEM_MOUNTINFO=$tmp/mi tt export --no-eject --progress-fd 3 2>out2.txt 3>chan.txt
+grep -q '^release kept$' chan.txt
 
 sed 's/ rw,nosuid,nodev / ro,nosuid,nodev /' mi >mi-ro
 rc=0; TRAMTEM_MOUNTINFO=$tmp/mi-ro tt export 2>ro.txt || rc=$?

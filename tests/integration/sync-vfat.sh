@@ -10,7 +10,12 @@
 #     unflushed reaches the image; the image is then mounted again (the
 #     stick put back): every bundle on it verifies whole or not at all,
 #     fsck.fat finds no damaged entry, and a re-export succeeds;
-#   - a read-only stick and a full stick are refused with their reason.
+#   - a read-only stick and a full stick are refused with their reason;
+#   - a stick found by itself (a fake sysfs says the dm device is on USB; the
+#     mount table is the kernel's) is left mounted with --no-eject, and
+#     unmounted (umount2, as root in UML; no udisks there) after a normal
+#     export: it is gone from the mount table and its bundles verify when
+#     mounted again. `--to` on the same mount never unmounts it.
 # Afterwards mtools reads the image on the host and the stock minisign
 # verifies the bundle copied out of it.
 set -eu
@@ -63,6 +68,7 @@ pull() { dmsetup suspend --noflush --noudevsync stick; dmsetup load stick --tabl
 # 1. a normal export on real vfat
 plug
 TRAMTEM_FAULT=count TT export --to $tmp/mnt 2>$tmp/out/export.txt; echo \$? >$tmp/out/export.rc
+mountpoint -q $tmp/mnt; echo \$? >$tmp/out/to.mounted
 TT verify $tmp/mnt/tramtem/st-demo0001/b-00000001.ndjson.gz 2>/dev/null; echo \$? >$tmp/out/verify1.rc
 TT verify $tmp/mnt/tramtem/st-demo0001/b-00000002.ndjson.gz 2>/dev/null; echo \$? >$tmp/out/verify2.rc
 umount $tmp/mnt; dmsetup remove --noudevsync stick
@@ -105,6 +111,24 @@ mount -t vfat /dev/ubda $tmp/mnt
 dd if=/dev/zero of=$tmp/mnt/filler bs=1M count=70 2>/dev/null; sync
 TT export --to $tmp/mnt 2>$tmp/out/full.txt; echo \$? >$tmp/out/full.rc
 umount $tmp/mnt
+
+# 4. a stick found by itself is released after a verified export
+mkfs.vfat -F 32 -n TTSTICK /dev/ubda >/dev/null
+plug
+DEV=\$(mountpoint -d $tmp/mnt)
+mkdir -p $tmp/fsys/devices/usb1/1-1/block/dm-0 $tmp/fsys/dev/block
+echo 1 >$tmp/fsys/devices/usb1/1-1/block/dm-0/removable
+ln -s ../../devices/usb1/1-1/block/dm-0 $tmp/fsys/dev/block/\$DEV
+TRAMTEM_SYSFS=$tmp/fsys TT export --no-eject 2>$tmp/out/keep.txt; echo \$? >$tmp/out/keep.rc
+mountpoint -q $tmp/mnt; echo \$? >$tmp/out/keep.mounted
+TRAMTEM_SYSFS=$tmp/fsys TT export --progress-fd 3 2>$tmp/out/eject.txt 3>$tmp/out/eject.chan; echo \$? >$tmp/out/eject.rc
+mountpoint -q $tmp/mnt; echo \$? >$tmp/out/eject.mounted
+grep -c " $tmp/mnt " /proc/self/mountinfo >$tmp/out/eject.count
+mount -t vfat -o utf8 /dev/mapper/stick $tmp/mnt2
+ok=0
+for b in 1 2; do TT verify $tmp/mnt2/tramtem/st-demo0001/b-0000000\$b.ndjson.gz 2>/dev/null && ok=\$((ok + 1)); done
+echo \$ok >$tmp/out/eject.verified
+umount $tmp/mnt2; dmsetup remove --noudevsync stick
 echo finished >$tmp/out/status
 poweroff -f
 INIT
@@ -136,4 +160,15 @@ grep -q 'export=[1-9]' out/pull.txt                          # the pulls did fai
 # 3. read-only and full sticks are refused with their reason
 [ "$(cat out/ro.rc)" = 74 ] && grep -q 'read-only' out/ro.txt
 [ "$(cat out/full.rc)" = 74 ] && grep -q 'is full' out/full.txt
+# 4. released only when found by itself, and not with --no-eject
+[ "$(cat out/to.mounted)" = 0 ]
+[ "$(cat out/keep.rc)" = 0 ]
+[ "$(cat out/keep.mounted)" = 0 ]
+grep -q 'safe to remove the USB stick' out/keep.txt
+[ "$(cat out/eject.rc)" = 0 ] || { cat out/eject.txt; exit 1; }
+grep -q 'The USB stick was unmounted' out/eject.txt || { cat out/eject.txt; exit 1; }
+[ "$(cat out/eject.mounted)" != 0 ]
+[ "$(cat out/eject.count)" = 0 ]
+grep -q '^release unmounted$' out/eject.chan
+[ "$(cat out/eject.verified)" = 2 ]
 echo "real vfat ok: $(wc -l <out/pull.txt) pull points"
