@@ -4,7 +4,6 @@
  * through _(); sync/ returns codes and English details.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,32 +14,28 @@
 
 #include "../db/db.h"
 #include "../sync/bundle.h"
-#include "../sync/eject.h"
 #include "../sync/export.h"
 #include "../sync/receipt.h"
+#include "../sync/seal.h"
 #include "../sync/sig.h"
 #include "../sync/stick.h"
 #include "cli.h"
 #include "intl.h"
-#include "progress.h"
 
 /*
  * Test hooks: TRAMTEM_FAULT=eio:N|enospc:N|pull:N makes the Nth stick
- * operation fail; TRAMTEM_FAULT_DELAY_MS=N makes every one take N ms (a
- * slow stick); TRAMTEM_MOUNTINFO and TRAMTEM_SYSFS replace
+ * operation fail; TRAMTEM_MOUNTINFO and TRAMTEM_SYSFS replace
  * /proc/self/mountinfo and /sys when looking for sticks.
  */
 static void
 fault_from_env(void)
 {
-    const char *spec = getenv("TRAMTEM_FAULT"), *delay = getenv("TRAMTEM_FAULT_DELAY_MS");
+    const char *spec = getenv("TRAMTEM_FAULT");
     enum stick_fault kind;
     long nth;
 
     if (spec != NULL && stick_fault_parse(spec, &kind, &nth) == 0)
         stick_fault_set(kind, nth);
-    if (delay != NULL)
-        stick_fault_delay(strtol(delay, NULL, 10));
 }
 
 /* With TRAMTEM_FAULT=count, tells how many stick operations the export made. */
@@ -101,7 +96,8 @@ cli_key(struct cli_ctx *ctx, int argc, char **argv)
 
     tt_err_clear(&e);
     if (argc < 2)
-        return cli_usage_error("key", "%s", _("use: tramtem key init | show | portal FILE"));
+        return cli_usage_error("key", "%s",
+                               _("use: tramtem key init | show | portal FILE | seal [FILE | off]"));
     if (sync_paths_for_db(ctx->db_path, &p, &e) != 0)
         return fail_err(&e);
     if (strcmp(argv[1], "init") == 0 && argc == 2) {
@@ -124,41 +120,33 @@ cli_key(struct cli_ctx *ctx, int argc, char **argv)
         print_pubkey(&pub);
         return TT_EXIT_OK;
     }
+    if (strcmp(argv[1], "seal") == 0) {
+        struct db *db = NULL;
+        int rc;
+
+        if (open_db(ctx, 0, &db, &e) != 0)
+            return fail_err(&e);
+        rc = cli_key_seal(ctx, db, argc - 1, argv + 1);
+        db_close(db);
+        return rc;
+    }
     if (strcmp(argv[1], "portal") == 0 && argc == 3) {
         if (sync_key_pin_portal(&p, argv[2], &e) != 0)
             return fail_err(&e);
         fprintf(stderr, "%s\n", _("The portal key is pinned. Receipts must be signed by it."));
         return TT_EXIT_OK;
     }
-    return cli_usage_error("key", "%s", _("use: tramtem key init | show | portal FILE"));
+    return cli_usage_error("key", "%s",
+                           _("use: tramtem key init | show | portal FILE | seal [FILE | off]"));
 }
 
-/* What `tramtem export` was asked besides where to write. */
-struct export_opts {
-    int progress_fd; /* --progress-fd: the machine-readable channel (progress.h), or -1 */
-    int eject;       /* release a stick found by itself afterwards (not --no-eject) */
-};
-
+/* A progress bar on the terminal while bundles are copied. */
 static void
-channel(struct export_opts *o, const struct progress_msg *m)
-{
-    char line[96];
-    int n;
-
-    if (o->progress_fd < 0 || (n = progress_format(m, line, sizeof line)) < 0)
-        return;
-    if (write(o->progress_fd, line, (size_t)n) != n)
-        o->progress_fd = -1; /* the reader went away: the export goes on */
-}
-
-/* A progress bar on the terminal while bundles are copied, and the channel. */
-static void
-on_progress(void *ctx, uint64_t done, uint64_t total)
+progress_bar(void *ctx, uint64_t done, uint64_t total)
 {
     int width = 30, fill = total > 0 ? (int)(done * (uint64_t)width / total) : width;
-    struct progress_msg m = {.kind = PROGRESS_BYTES, .done = done, .total = total};
 
-    channel(ctx, &m);
+    (void)ctx;
     if (!isatty(STDERR_FILENO))
         return;
     fprintf(stderr, "\r[%.*s%*s] %3d%%", fill, "##############################", width - fill, "",
@@ -167,35 +155,16 @@ on_progress(void *ctx, uint64_t done, uint64_t total)
         fputc('\n', stderr);
 }
 
-static enum progress_error
-export_error(const struct tt_err *e)
-{
-    switch (e->code) {
-    case TT_EROFS:
-        return PROGRESS_E_ROFS;
-    case TT_ENOSPC:
-        return PROGRESS_E_NOSPC;
-    case TT_EIO:
-        return PROGRESS_E_IO;
-    case TT_ENOTFOUND:
-        return strstr(e->msg, "key init") != NULL ? PROGRESS_E_NOKEY : PROGRESS_E_OTHER;
-    default:
-        return PROGRESS_E_OTHER;
-    }
-}
-
+/* seal_pk: --encrypt-to, new bundles sealed to it; NULL: as the setting says. */
 static int
 export_to(struct db *db, const struct sync_paths *p, const char *dir, const char *volume,
-          struct export_opts *o)
+          const uint8_t *seal_pk)
 {
     struct sync_export_result r;
     struct tt_err e;
 
     tt_err_clear(&e);
-    if (sync_export(db, p, dir, volume, -1, on_progress, o, &r, &e) != 0) {
-        struct progress_msg m = {.kind = PROGRESS_ERROR, .error = export_error(&e)};
-
-        channel(o, &m);
+    if (sync_export_sealed(db, p, dir, volume, -1, seal_pk, progress_bar, NULL, &r, &e) != 0) {
         if (e.code == TT_EROFS)
             return cli_fail(e.code,
                             _("The USB stick %s is read-only. Slide its lock switch "
@@ -214,6 +183,8 @@ export_to(struct db *db, const struct sync_paths *p, const char *dir, const char
                      _("Writing to %s failed; the stick may have been pulled out. "
                        "Nothing was lost: plug it in and export again."),
                      dir);
+        if (e.code == TT_ECORRUPT || (e.code == TT_ESTATE && strstr(e.msg, "sealed") != NULL))
+            return cli_spool_fail(&e);
         return fail_err(&e);
     }
     if (r.last_new_bundle > 0)
@@ -230,53 +201,21 @@ export_to(struct db *db, const struct sync_paths *p, const char *dir, const char
             r.n_unacked, dir);
     if (r.n_imported > 0 || r.n_refused > 0)
         fprintf(stderr, _("Portal files: %zu imported, %zu refused.\n"), r.n_imported, r.n_refused);
+    fprintf(stderr, "%s\n", _("It is now safe to remove the USB stick."));
     return TT_EXIT_OK;
 }
 
-/*
- * After a verified export: release the stick `s` (NULL for --to DIR, which
- * is never unmounted) when allowed, and say what the operator may do.
- */
-static void
-export_release(const struct stick *s, struct export_opts *o)
-{
-    struct eject_env env = {getenv("TRAMTEM_MOUNTINFO"), getenv("TRAMTEM_SYSFS"), NULL, -1};
-    enum eject_outcome out = EJECT_KEPT;
-    struct progress_msg m = {.kind = PROGRESS_RELEASE, .release = PROGRESS_KEPT};
-    struct tt_err e;
-
-    tt_err_clear(&e);
-    if (s != NULL && o->eject && eject_release(s, &env, &out, &e) != 0) {
-        fprintf(stderr,
-                _("Warning: the USB stick %s could not be unmounted; the bundles on it are "
-                  "complete and checked.\n"),
-                s->mount);
-        fprintf(stderr, "  (%s)\n", e.msg);
-    }
-    if (out == EJECT_POWERED_OFF) {
-        m.release = PROGRESS_EJECTED;
-        fprintf(stderr, "%s\n", _("The USB stick was ejected: you can pull it out now."));
-    } else if (out == EJECT_UNMOUNTED) {
-        m.release = PROGRESS_UNMOUNTED;
-        fprintf(stderr, "%s\n", _("The USB stick was unmounted: you can pull it out now."));
-    } else {
-        fprintf(stderr, "%s\n", _("It is now safe to remove the USB stick."));
-    }
-    channel(o, &m);
-}
-
-#define EXPORT_USAGE N_("use: tramtem export [--to DIR] [--no-eject] [--progress-fd N]")
+#define EXPORT_USAGE N_("use: tramtem export [--to DIR] [--encrypt-to SEAL.pub]")
 
 int
 cli_export(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {{"to", required_argument, NULL, 't'},
-                                         {"progress-fd", required_argument, NULL, 'p'},
-                                         {"no-eject", no_argument, NULL, 'n'},
+                                         {"encrypt-to", required_argument, NULL, 'e'},
                                          {NULL, 0, NULL, 0}};
-    const char *to = NULL, *no_eject = getenv("TRAMTEM_NO_EJECT");
-    struct export_opts o = {-1, no_eject == NULL || strcmp(no_eject, "1") != 0};
-    struct progress_msg nostick = {.kind = PROGRESS_ERROR, .error = PROGRESS_E_NOSTICK};
+    const char *to = NULL;
+    uint8_t seal_buf[SEAL_PK_LEN];
+    const uint8_t *seal_pk = NULL;
     struct sync_paths p;
     struct db *db = NULL;
     struct stick sticks[STICK_MAX];
@@ -286,15 +225,12 @@ cli_export(struct cli_ctx *ctx, int argc, char **argv)
 
     tt_err_clear(&e);
     while ((c = getopt_long(argc, argv, "t:", opts, NULL)) != -1) {
-        char *end = NULL;
-
         if (c == 't')
             to = optarg;
-        else if (c == 'n')
-            o.eject = 0;
-        else if (c == 'p' && (o.progress_fd = (int)strtol(optarg, &end, 10)) >= 0 && *end == '\0' &&
-                 end != optarg && fcntl(o.progress_fd, F_GETFD) >= 0)
-            continue;
+        else if (c == 'e' && (rc = cli_seal_pub_load(optarg, seal_buf)) != TT_EXIT_OK)
+            return rc;
+        else if (c == 'e')
+            seal_pk = seal_buf;
         else
             return cli_usage_error("export", "%s", _(EXPORT_USAGE));
     }
@@ -307,31 +243,23 @@ cli_export(struct cli_ctx *ctx, int argc, char **argv)
         if (mkdir(to, 0755) != 0 && errno != EEXIST)
             rc = cli_fail(TT_EIO, _("Cannot write %s."), to);
         else
-            rc = export_to(db, &p, to, to, &o);
-        if (rc == TT_EXIT_OK)
-            export_release(NULL, &o);
+            rc = export_to(db, &p, to, to, seal_pk);
     } else if (stick_find(getenv("TRAMTEM_MOUNTINFO"), getenv("TRAMTEM_SYSFS"), sticks, STICK_MAX,
                           &n, &e) != 0) {
         rc = fail_err(&e);
     } else if (n == 0) {
-        channel(&o, &nostick);
         rc = cli_fail(TT_EDEVICE, "%s",
                       _("No USB stick found. Plug one in (FAT32 or exFAT) and try again, or "
                         "use --to DIR."));
     } else {
         for (size_t i = 0; i < n && rc == TT_EXIT_OK; i++) {
-            struct progress_msg rofs = {.kind = PROGRESS_ERROR, .error = PROGRESS_E_ROFS};
-
-            if (sticks[i].read_only) {
-                channel(&o, &rofs);
+            if (sticks[i].read_only)
                 rc = cli_fail(TT_EROFS,
                               _("The USB stick %s is read-only. Slide its lock "
                                 "switch off, or use another stick."),
                               sticks[i].mount);
-            } else if ((rc = export_to(db, &p, sticks[i].mount, sticks[i].source, &o)) ==
-                       TT_EXIT_OK) {
-                export_release(&sticks[i], &o);
-            }
+            else
+                rc = export_to(db, &p, sticks[i].mount, sticks[i].source, seal_pk);
         }
     }
     fault_report();
@@ -395,6 +323,9 @@ problem_text(int problem)
         return _("The end of the bundle is missing or does not match its events.");
     case BUNDLE_P_CHANGED:
         return _("The file changed while it was being checked.");
+    case BUNDLE_P_SEALED:
+    case BUNDLE_P_CIPHER:
+        return cli_seal_problem_text(problem);
     default:
         return _("The bundle could not be checked.");
     }
@@ -430,8 +361,13 @@ verify_json(const char *file, int rc, const struct tt_err *e, const struct bundl
         printf(",\"problem\":\"%s\",\"message\":", bundle_problem_name(e->detail));
         json_str(e->msg);
     }
+    printf(",\"sealed\":%s", bi->sealed || e->detail == BUNDLE_P_SEALED ? "true" : "false");
     if (h->bundle_seq > 0) {
-        sig_hex(bi->b2_256, sizeof bi->b2_256, b2);
+        /* A sealed bundle not opened has no known id: its plain payload was not seen. */
+        if (rc != 0 && e->detail == BUNDLE_P_SEALED)
+            b2[0] = '\0';
+        else
+            sig_hex(bi->b2_256, sizeof bi->b2_256, b2);
         printf(",\"station\":");
         json_str(h->station);
         printf(",\"key_id\":\"%s\",\"bundle_seq\":%" PRIu64 ",\"prev_b2\":\"%s\",\"b2\":\"%s\","
@@ -458,8 +394,8 @@ verify_key(struct cli_ctx *ctx, const char *key_file, struct sig_pubkey *pub, st
 }
 
 static int
-verify_run(const char *file, const struct sig_pubkey *pub, const char *epcis_out, int json,
-           const char *revoked_kid)
+verify_run(const char *file, const struct sig_pubkey *pub, const struct seal_key *open_key,
+           const char *epcis_out, int json, const char *revoked_kid)
 {
     struct verify_ctx v = {.writing = 0};
     struct bundle_expect ex = {0};
@@ -472,6 +408,7 @@ verify_run(const char *file, const struct sig_pubkey *pub, const char *epcis_out
     tt_err_clear(&e);
     memset(&bi, 0, sizeof bi);
     ex.file_name = base != NULL ? base + 1 : file;
+    ex.open = open_key;
     if (revoked_kid != NULL)
         rc = tt_err_setd(&e, TT_ESIG, BUNDLE_P_KEY, "verify", "key %s was revoked by the portal",
                          revoked_kid);
@@ -498,7 +435,15 @@ verify_run(const char *file, const struct sig_pubkey *pub, const char *epcis_out
         fprintf(stderr, "  (%s)\n", e.msg);
         return tt_exit_code(e.code);
     }
-    if (!json)
+    if (!json && bi.sealed)
+        fprintf(stderr,
+                _("%s: sealed bundle %llu of station %s, events %llu-%llu (%llu): signature "
+                  "OK, opened with the seal key, every event OK.\n"),
+                file, (unsigned long long)bi.header.bundle_seq, bi.header.station,
+                (unsigned long long)bi.header.first_event_seq,
+                (unsigned long long)bi.header.last_event_seq,
+                (unsigned long long)bi.header.event_count);
+    else if (!json)
         fprintf(stderr,
                 _("%s: bundle %llu of station %s, events %llu-%llu (%llu), signature and every "
                   "event OK.\n"),
@@ -509,15 +454,20 @@ verify_run(const char *file, const struct sig_pubkey *pub, const char *epcis_out
     return TT_EXIT_OK;
 }
 
+#define VERIFY_USAGE                                                                               \
+    N_("use: tramtem verify [--json] [--key PUBKEY] [--open-key SEAL.secret] [--epcis OUT] FILE")
+
 int
 cli_verify(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
                                          {"key", required_argument, NULL, 'k'},
                                          {"epcis", required_argument, NULL, 'e'},
+                                         {"open-key", required_argument, NULL, 'o'},
                                          {NULL, 0, NULL, 0}};
-    const char *key = NULL, *epcis = NULL;
-    int json = 0, c;
+    const char *key = NULL, *epcis = NULL, *open_file = NULL;
+    struct seal_key *open_key = NULL;
+    int json = 0, c, rc;
     struct sig_pubkey pub;
     struct sync_paths p;
     struct tt_err e;
@@ -531,21 +481,24 @@ cli_verify(struct cli_ctx *ctx, int argc, char **argv)
             key = optarg;
         else if (c == 'e')
             epcis = optarg;
+        else if (c == 'o')
+            open_file = optarg;
         else
-            return cli_usage_error("verify", "%s",
-                                   _("use: tramtem verify [--json] [--key PUBKEY] [--epcis "
-                                     "OUT] FILE"));
+            return cli_usage_error("verify", "%s", _(VERIFY_USAGE));
     }
     if (optind + 1 != argc)
-        return cli_usage_error("verify", "%s",
-                               _("use: tramtem verify [--json] [--key PUBKEY] [--epcis OUT] "
-                                 "FILE"));
+        return cli_usage_error("verify", "%s", _(VERIFY_USAGE));
     if (verify_key(ctx, key, &pub, &e) != 0)
         return fail_err(&e);
+    if (open_file != NULL && (rc = cli_seal_secret_load(open_file, &open_key)) != TT_EXIT_OK)
+        return rc;
     sig_keyid_hex(pub.key_id, kid);
     if (sync_paths_for_db(ctx->db_path, &p, &e) == 0 && sync_key_revoked(&p, kid))
-        return verify_run(argv[optind], &pub, epcis, json, kid);
-    return verify_run(argv[optind], &pub, epcis, json, NULL);
+        rc = verify_run(argv[optind], &pub, open_key, epcis, json, kid);
+    else
+        rc = verify_run(argv[optind], &pub, open_key, epcis, json, NULL);
+    seal_key_free(open_key); /* wiped */
+    return rc;
 }
 
 static const char *

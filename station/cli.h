@@ -9,6 +9,8 @@
 #ifndef TT_CLI_H
 #define TT_CLI_H
 
+#include <stdint.h>
+
 #include "../common/tt.h"
 
 struct cli_ctx {
@@ -71,4 +73,16 @@ int cli_kiosk(struct cli_ctx *ctx, int argc, char **argv);    /* cli-kiosk.c */
 int cli_demo(struct cli_ctx *ctx, int argc, char **argv);     /* cli-kiosk.c */
 int cli_report(struct cli_ctx *ctx, int argc, char **argv);   /* cli-kiosk.c */
 int cli_training(struct cli_ctx *ctx, int argc, char **argv); /* cli-training.c */
+
+/* Sealed bundles (cli-seal.c): `key seal [FILE|off]`, the keys of export
+ * --encrypt-to and verify --open-key (each prints its own failure and
+ * returns an exit code), and the words for BUNDLE_P_SEALED / _CIPHER. */
+struct db;
+struct seal_key;
+int cli_key_seal(struct cli_ctx *ctx, struct db *db, int argc, char **argv);
+int cli_seal_pub_load(const char *file, uint8_t pk[32]);
+int cli_seal_secret_load(const char *file, struct seal_key **out);
+const char *cli_seal_problem_text(int problem);
+/* An export stopped because a spool copy could not be made again (says which, and why). */
+int cli_spool_fail(const struct tt_err *e);
 #endif
