@@ -593,6 +593,17 @@ parse_u64(const char *s, size_t len, size_t *used, uint64_t *out)
     return 0;
 }
 
+/* The caller's callback said no: keep its message, mark where it came from. */
+static int
+callback_failed(struct parse *p, int rc)
+{
+    char why[sizeof p->err->msg];
+
+    /* Copied first: the callback wrote into the very buffer we format into. */
+    snprintf(why, sizeof why, "%s", p->err != NULL ? p->err->msg : "callback failed");
+    return tt_err_setd(p->err, rc, BUNDLE_P_CALLBACK, "bundle_verify", "%s", why);
+}
+
 static int
 line_event(struct parse *p, const char *line, size_t len)
 {
@@ -621,8 +632,7 @@ line_event(struct parse *p, const char *line, size_t len)
     p->last_seq = seq;
     if (p->on_event != NULL &&
         (rc = p->on_event(p->ctx, seq, line + off, len - off - 1, p->err)) != 0)
-        return tt_err_setd(p->err, rc, BUNDLE_P_CALLBACK, "bundle_verify", "%s",
-                           p->err != NULL ? p->err->msg : "callback failed");
+        return callback_failed(p, rc);
     return 0;
 }
 
@@ -645,8 +655,7 @@ line_masterdata(struct parse *p, const char *line, size_t len)
         return perr(p, TT_EINVAL, BUNDLE_P_EVENT, "%s", "master data is not a JSON object");
     p->info->n_masterdata++;
     if (p->on_md != NULL && (rc = p->on_md(p->ctx, line + off, len - off - 1, p->err)) != 0)
-        return tt_err_setd(p->err, rc, BUNDLE_P_CALLBACK, "bundle_verify", "%s",
-                           p->err != NULL ? p->err->msg : "callback failed");
+        return callback_failed(p, rc);
     return 0;
 }
 
