@@ -123,6 +123,9 @@ epcis_dl_ids(const char *uri, char gtin[15], char lot[21], char serial[21], char
     return found ? 0 : TT_EPARSE;
 }
 
+/* Below this many keys duplicates are found by looking; above, by sorting once at the end. */
+#define KEYS_LINEAR 32
+
 static void
 add_key(struct epcis_row *r, const char *kind, const char *a, const char *b)
 {
@@ -130,12 +133,93 @@ add_key(struct epcis_row *r, const char *kind, const char *a, const char *b)
     int n = b != NULL ? snprintf(key, sizeof key, "%s:%s:%s", kind, a, b)
                       : snprintf(key, sizeof key, "%s:%s", kind, a);
 
-    if (n < 0 || (size_t)n >= sizeof key || r->n_keys >= EPCIS_KEYS_MAX)
+    if (n < 0 || (size_t)n >= sizeof key || r->keys_oom)
         return;
-    for (size_t i = 0; i < r->n_keys; i++)
-        if (strcmp(r->keys[i], key) == 0)
+    if (r->n_keys < KEYS_LINEAR)
+        for (size_t i = 0; i < r->n_keys; i++)
+            if (strcmp(r->keys[i], key) == 0)
+                return;
+    if (r->n_keys == r->keys_cap) {
+        size_t cap = r->keys_cap ? r->keys_cap * 2 : 16;
+        char(*p)[EPCIS_KEY_LEN] = realloc(r->keys, cap * sizeof *p);
+
+        if (p == NULL) {
+            r->keys_oom = 1;
             return;
+        }
+        r->keys = p;
+        r->keys_cap = cap;
+    }
     memcpy(r->keys[r->n_keys++], key, (size_t)n + 1);
+}
+
+struct key_ref {
+    const char *key;
+    size_t at;
+};
+
+static int
+cmp_key_ref(const void *a, const void *b)
+{
+    const struct key_ref *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+
+    return c != 0 ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* Drops repeated keys of a big event, keeping the first of each in place. */
+static void
+dedupe_keys(struct epcis_row *r)
+{
+    struct key_ref *refs;
+    unsigned char *drop;
+    size_t out = 0;
+
+    if (r->n_keys <= KEYS_LINEAR)
+        return;
+    refs = malloc(r->n_keys * sizeof *refs);
+    drop = calloc(r->n_keys, 1);
+    if (refs == NULL || drop == NULL) {
+        free(refs);
+        free(drop);
+        r->keys_oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < r->n_keys; i++)
+        refs[i] = (struct key_ref){r->keys[i], i};
+    qsort(refs, r->n_keys, sizeof *refs, cmp_key_ref);
+    for (size_t i = 1; i < r->n_keys; i++)
+        if (strcmp(refs[i].key, refs[i - 1].key) == 0)
+            drop[refs[i].at] = 1;
+    for (size_t i = 0; i < r->n_keys; i++)
+        if (!drop[i]) {
+            if (out != i)
+                memcpy(r->keys[out], r->keys[i], EPCIS_KEY_LEN);
+            out++;
+        }
+    r->n_keys = out;
+    free(refs);
+    free(drop);
+}
+
+void
+epcis_row_free(struct epcis_row *r)
+{
+    free(r->keys);
+    r->keys = NULL;
+    r->n_keys = r->keys_cap = 0;
+}
+
+/* Empties the row for the next event, keeping its key array. */
+static void
+row_clear(struct epcis_row *r)
+{
+    char(*keys)[EPCIS_KEY_LEN] = r->keys;
+    size_t cap = r->keys_cap;
+
+    memset(r, 0, sizeof *r);
+    r->keys = keys;
+    r->keys_cap = cap;
 }
 
 /* Indexes one identifier URI. */
@@ -234,7 +318,7 @@ row_from_tree(const char *json, size_t len, struct epcis_row *out, struct tt_err
     json_t *ev = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     int rc = 0;
 
-    memset(out, 0, sizeof *out);
+    row_clear(out);
     if (!json_is_object(ev)) {
         json_decref(ev);
         return tt_err_set(err, TT_EPARSE, "epcis_row_from_json", "event is not a JSON object");
@@ -456,8 +540,8 @@ array_each(const char *v, size_t len, struct epcis_row *r, const char *member)
     return 0;
 }
 
-int
-epcis_row_from_json(const char *json, size_t len, struct epcis_row *out, struct tt_err *err)
+static int
+row_from_scan(const char *json, size_t len, struct epcis_row *out, struct tt_err *err)
 {
     static const enum field strings[] = {F_ID, F_TYPE, F_ACTION, F_STEP, F_DISP, F_TIME, F_TZ};
     struct scan sc;
@@ -471,8 +555,7 @@ epcis_row_from_json(const char *json, size_t len, struct epcis_row *out, struct 
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         if (sc.f[strings[i]].esc)
             return row_from_tree(json, len, out, err);
-    out->n_keys = 0;
-    out->gtin[0] = out->lot[0] = out->serial[0] = out->sscc[0] = '\0';
+    row_clear(out);
     rc |= raw_copy(&sc, F_ID, out->event_id, sizeof out->event_id);
     rc |= raw_copy(&sc, F_TYPE, out->type, sizeof out->type);
     rc |= raw_copy(&sc, F_ACTION, out->action, sizeof out->action);
@@ -508,4 +591,16 @@ epcis_row_from_json(const char *json, size_t len, struct epcis_row *out, struct 
         }
     }
     return 0;
+}
+
+int
+epcis_row_from_json(const char *json, size_t len, struct epcis_row *out, struct tt_err *err)
+{
+    int rc = row_from_scan(json, len, out, err);
+
+    if (rc == 0)
+        dedupe_keys(out);
+    if (rc == 0 && out->keys_oom)
+        rc = tt_err_set(err, TT_ENOMEM, "epcis_row_from_json", "out of memory");
+    return rc;
 }

@@ -19,7 +19,6 @@
 
 #include "../common/tt.h"
 
-#define EPCIS_KEYS_MAX  64
 #define EPCIS_KEY_LEN   64
 #define EPCIS_FIELD_LEN 256
 
@@ -38,16 +37,25 @@ struct epcis_row {
     char lot[21];
     char serial[21];
     char sscc[19];
-    size_t n_keys;
-    char keys[EPCIS_KEYS_MAX][EPCIS_KEY_LEN];
+    /*
+     * Every identifier, each once, in order of appearance: a pallet's
+     * packing event lists all its cartons and each must lead to it.
+     * Owned (epcis_row_free); kept between calls to reuse the memory.
+     */
+    size_t n_keys, keys_cap;
+    char (*keys)[EPCIS_KEY_LEN];
+    int keys_oom;
 };
 
 /*
- * Fills `out` from one event's JSON text. TT_EPARSE when it is not a JSON
- * object; TT_EINVAL when eventID, type or eventTime is missing or too long.
- * Keys beyond EPCIS_KEYS_MAX are dropped (the jsonb keeps everything).
+ * Fills `out` (zeroed before its first use) from one event's JSON text.
+ * TT_EPARSE when it is not a JSON object; TT_EINVAL when eventID, type or
+ * eventTime is missing or too long; TT_ENOMEM.
  */
 int epcis_row_from_json(const char *json, size_t len, struct epcis_row *out, struct tt_err *err);
+
+/* Releases the row's key array. */
+void epcis_row_free(struct epcis_row *r);
 
 /*
  * Reads the identifiers of one Digital Link URI or path ("/01/…/10/…"):

@@ -729,6 +729,76 @@ test_key_rotation(void **state)
     sig_seckey_free(k2);
 }
 
+/*
+ * The ingest sends rows in binary COPY format and converts eventTime
+ * itself: every stored time must equal PostgreSQL's own reading of the
+ * text (offsets, Z, long fractions, a rounding tie, a leap day, a leap
+ * second), recordTime is the server's, and an impossible date refuses
+ * the bundle with its reason instead of storing a wrong time.
+ */
+static void
+test_binary_rows_match_postgres(void **state)
+{
+    static const char *const times[] = {
+        "2026-11-25T08:00:00.000+07:00",    "2026-11-25T01:00:00Z",
+        "2024-02-29T23:59:59.9999995Z",     "2026-11-25T08:00:00.123456789-03:30",
+        "2026-12-31T23:59:60+14:00",        "1999-12-31t23:59:59.5z",
+        "2000-01-01T00:00:00.0000005+00:00"};
+    enum { N = sizeof times / sizeof times[0] };
+    struct sig_seckey *k2 = NULL;
+    struct sig_pubkey p2;
+    struct collected c;
+    struct portal_ingest_summary sum;
+    char st2[40], dir[1100], b2[65], *evs[N], bad[1024];
+    const char *one[1] = {bad};
+
+    (void)state;
+    assert_int_equal(sig_key_generate(&k2, &p2, NULL), 0);
+    portal_station_id_for_key(&p2, st2);
+    assert_int_equal(portal_registry_add(st, st2, "HTX Mía Nông Cống", &p2, 1, NULL), 0);
+    for (int i = 0; i < N; i++) {
+        evs[i] = malloc(1024);
+        assert_non_null(evs[i]);
+        snprintf(evs[i], 1024,
+                 "{\"type\":\"ObjectEvent\",\"eventID\":\"ni:///sha-256;%064x?ver=CBV2.0\","
+                 "\"eventTime\":\"%s\",\"eventTimeZoneOffset\":\"+07:00\",\"action\":\"ADD\","
+                 "\"epcList\":[\"https://id.gs1.org/01/09520123456788/10/T/21/%d\"]}",
+                 0x7100 + i, times[i], i);
+    }
+    stick(dir, sizeof dir, "binary");
+    write_bundle(dir, k2, &p2, 1, NULL, 1, (const char *const *)evs, N, b2);
+    ingest(dir, &c, &sum);
+    assert_int_equal(sum.n_accepted, 1);
+    assert_int_equal(q_int("SELECT count(*) FROM events WHERE station_id = $1", st2), N);
+    assert_int_equal(q_int("SELECT count(*) FROM events WHERE station_id = $1 AND"
+                           " event_time IS DISTINCT FROM (doc->>'eventTime')::timestamptz",
+                           st2),
+                     0);
+    assert_int_equal(q_int("SELECT count(*) FROM events WHERE station_id = $1 AND"
+                           " abs(extract(epoch FROM record_time - now())) < 600",
+                           st2),
+                     N);
+    assert_int_equal(
+        q_int("SELECT count(*) FROM events WHERE station_id = $1 AND"
+              " keys = ARRAY['lot:09520123456788:T', 'sgtin:09520123456788:' || (seq - 1)]"
+              " AND content_hash IS NOT NULL AND doc ? 'eventTime'",
+              st2),
+        N);
+    /* 30 February passes the reader's form check; the ingest refuses it. */
+    snprintf(bad, sizeof bad, "%s", evs[0]);
+    memcpy(strstr(bad, "2026-11-25"), "2026-02-30", 10);
+    stick(dir, sizeof dir, "binary-bad");
+    write_bundle(dir, k2, &p2, 2, b2, N + 1, one, 1, b2);
+    ingest(dir, &c, &sum);
+    assert_int_equal(sum.n_rejected, 1);
+    if (strstr(c.r[0].reason, "eventTime") == NULL)
+        fail_msg("reason: %s", c.r[0].reason);
+    assert_int_equal(q_int("SELECT count(*) FROM events WHERE station_id = $1", st2), N);
+    for (int i = 0; i < N; i++)
+        free(evs[i]);
+    sig_seckey_free(k2);
+}
+
 static void
 test_names(void **state)
 {
@@ -763,7 +833,7 @@ test_epcis_paths_agree(void **state)
         "\"epcList\":[\"https:\\/\\/id.gs1.org\\/01\\/09520123456788\\/21\\/5\"],\"quantityList\":"
         "[{\"quantity\":2,\"epcClass\":\"https://id.gs1.org/01/09520123456788/10/A\\u002d1\"}],"
         "\"ilmd\":{\"cbvmda:lotNumber\":\"B2\"},\"x\":[1,{\"y\":[2]}]}";
-    struct epcis_row a, b;
+    struct epcis_row a = {0}, b = {0};
 
     (void)state;
     assert_int_equal(epcis_row_from_json(plain, strlen(plain), &a, NULL), 0);
@@ -783,6 +853,8 @@ test_epcis_paths_agree(void **state)
     /* Broken JSON and non-objects are refused on either path. */
     assert_int_equal(epcis_row_from_json("{\"type\":", 9, &a, NULL), TT_EPARSE);
     assert_int_equal(epcis_row_from_json("\"x\"", 3, &a, NULL), TT_EPARSE);
+    epcis_row_free(&a);
+    epcis_row_free(&b);
 }
 
 static void
@@ -794,7 +866,7 @@ test_epcis_index(void **state)
         "\"parentID\":\"https://id.gs1.org/00/095201230000000011\","
         "\"childEPCs\":[\"https://id.gs1.org/01/09520123456788/10/L%2F1/21/7\"],"
         "\"childQuantityList\":[{\"epcClass\":\"https://id.gs1.org/01/09520123456788/10/L2\"}]}";
-    struct epcis_row r;
+    struct epcis_row r = {0};
     char g[15], l[21], s[21], c[19];
 
     (void)state;
@@ -812,6 +884,45 @@ test_epcis_index(void **state)
     assert_int_equal(epcis_dl_ids("/01/09520123456788/10/A%2", g, l, s, c), TT_EPARSE);
     assert_int_equal(epcis_row_from_json("[1]", 3, &r, NULL), TT_EPARSE);
     assert_int_equal(epcis_row_from_json("{\"type\":\"ObjectEvent\"}", 22, &r, NULL), TT_EINVAL);
+    epcis_row_free(&r);
+}
+
+/*
+ * A pallet of 1,000 cartons: every carton is a key of the packing event
+ * (a trace from the 1,000th must find its pallet), each once, in order,
+ * on the fast path and the escaped one alike.
+ */
+static void
+test_epcis_big_pallet(void **state)
+{
+    size_t cap = 80 * 1024, n;
+    char *ev = malloc(cap), want[64];
+    struct epcis_row r = {0};
+
+    (void)state;
+    assert_non_null(ev);
+    for (int escaped = 0; escaped <= 1; escaped++) {
+        n = (size_t)snprintf(ev, cap,
+                             "{\"type\":\"AggregationEvent\",\"eventID\":\"e9\",\"eventTime\":"
+                             "\"2026-11-25T08:00:00Z\",\"action\":\"ADD\",\"parentID\":"
+                             "\"https:%sid.gs1.org/00/095201230000000011\",\"childEPCs\":[",
+                             escaped ? "\\/\\/" : "//");
+        for (int i = 1; i <= 1000; i++) /* carton 500 twice: it counts once */
+            n += (size_t)snprintf(ev + n, cap - n,
+                                  "%s\"https://id.gs1.org/01/09520123456788/21/%d\"",
+                                  i > 1 ? "," : "", i);
+        n +=
+            (size_t)snprintf(ev + n, cap - n, ",\"https://id.gs1.org/01/09520123456788/21/500\"]}");
+        assert_int_equal(epcis_row_from_json(ev, n, &r, NULL), 0);
+        assert_int_equal(r.n_keys, 1001);
+        assert_string_equal(r.keys[0], "sscc:095201230000000011");
+        for (int i = 1; i <= 1000; i++) {
+            snprintf(want, sizeof want, "sgtin:09520123456788:%d", i);
+            assert_string_equal(r.keys[i], want);
+        }
+    }
+    epcis_row_free(&r);
+    free(ev);
 }
 
 int
@@ -820,6 +931,7 @@ main(void)
     const struct CMUnitTest pure[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_epcis_index),
+        cmocka_unit_test(test_epcis_big_pallet),
         cmocka_unit_test(test_epcis_paths_agree),
     };
     const struct CMUnitTest db[] = {
@@ -834,6 +946,7 @@ main(void)
         cmocka_unit_test(test_trace),
         cmocka_unit_test(test_conflicts),
         cmocka_unit_test(test_key_rotation),
+        cmocka_unit_test(test_binary_rows_match_postgres),
     };
     int failed = cmocka_run_group_tests_name("portal pure", pure, NULL, NULL);
 
