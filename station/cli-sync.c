@@ -4,6 +4,7 @@
  * through _(); sync/ returns codes and English details.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "../db/db.h"
 #include "../sync/bundle.h"
+#include "../sync/eject.h"
 #include "../sync/export.h"
 #include "../sync/receipt.h"
 #include "../sync/seal.h"
@@ -21,21 +23,25 @@
 #include "../sync/stick.h"
 #include "cli.h"
 #include "intl.h"
+#include "progress.h"
 
 /*
  * Test hooks: TRAMTEM_FAULT=eio:N|enospc:N|pull:N makes the Nth stick
- * operation fail; TRAMTEM_MOUNTINFO and TRAMTEM_SYSFS replace
+ * operation fail; TRAMTEM_FAULT_DELAY_MS=N makes every one take N ms (a
+ * slow stick); TRAMTEM_MOUNTINFO and TRAMTEM_SYSFS replace
  * /proc/self/mountinfo and /sys when looking for sticks.
  */
 static void
 fault_from_env(void)
 {
-    const char *spec = getenv("TRAMTEM_FAULT");
+    const char *spec = getenv("TRAMTEM_FAULT"), *delay = getenv("TRAMTEM_FAULT_DELAY_MS");
     enum stick_fault kind;
     long nth;
 
     if (spec != NULL && stick_fault_parse(spec, &kind, &nth) == 0)
         stick_fault_set(kind, nth);
+    if (delay != NULL)
+        stick_fault_delay(strtol(delay, NULL, 10));
 }
 
 /* With TRAMTEM_FAULT=count, tells how many stick operations the export made. */
@@ -140,13 +146,33 @@ cli_key(struct cli_ctx *ctx, int argc, char **argv)
                            _("use: tramtem key init | show | portal FILE | seal [FILE | off]"));
 }
 
-/* A progress bar on the terminal while bundles are copied. */
+/* What `tramtem export` was asked besides where to write. */
+struct export_opts {
+    int progress_fd;        /* --progress-fd: the machine-readable channel (progress.h), or -1 */
+    int eject;              /* release a stick found by itself afterwards (not --no-eject) */
+    const uint8_t *seal_pk; /* --encrypt-to: new bundles sealed to it, or NULL (the setting) */
+};
+
 static void
-progress_bar(void *ctx, uint64_t done, uint64_t total)
+channel(struct export_opts *o, const struct progress_msg *m)
+{
+    char line[96];
+    int n;
+
+    if (o->progress_fd < 0 || (n = progress_format(m, line, sizeof line)) < 0)
+        return;
+    if (write(o->progress_fd, line, (size_t)n) != n)
+        o->progress_fd = -1; /* the reader went away: the export goes on */
+}
+
+/* A progress bar on the terminal while bundles are copied, and the channel. */
+static void
+on_progress(void *ctx, uint64_t done, uint64_t total)
 {
     int width = 30, fill = total > 0 ? (int)(done * (uint64_t)width / total) : width;
+    struct progress_msg m = {.kind = PROGRESS_BYTES, .done = done, .total = total};
 
-    (void)ctx;
+    channel(ctx, &m);
     if (!isatty(STDERR_FILENO))
         return;
     fprintf(stderr, "\r[%.*s%*s] %3d%%", fill, "##############################", width - fill, "",
@@ -155,16 +181,35 @@ progress_bar(void *ctx, uint64_t done, uint64_t total)
         fputc('\n', stderr);
 }
 
-/* seal_pk: --encrypt-to, new bundles sealed to it; NULL: as the setting says. */
+static enum progress_error
+export_error(const struct tt_err *e)
+{
+    switch (e->code) {
+    case TT_EROFS:
+        return PROGRESS_E_ROFS;
+    case TT_ENOSPC:
+        return PROGRESS_E_NOSPC;
+    case TT_EIO:
+        return PROGRESS_E_IO;
+    case TT_ENOTFOUND:
+        return strstr(e->msg, "key init") != NULL ? PROGRESS_E_NOKEY : PROGRESS_E_OTHER;
+    default:
+        return PROGRESS_E_OTHER;
+    }
+}
+
 static int
 export_to(struct db *db, const struct sync_paths *p, const char *dir, const char *volume,
-          const uint8_t *seal_pk)
+          struct export_opts *o)
 {
     struct sync_export_result r;
     struct tt_err e;
 
     tt_err_clear(&e);
-    if (sync_export_sealed(db, p, dir, volume, -1, seal_pk, progress_bar, NULL, &r, &e) != 0) {
+    if (sync_export_sealed(db, p, dir, volume, -1, o->seal_pk, on_progress, o, &r, &e) != 0) {
+        struct progress_msg m = {.kind = PROGRESS_ERROR, .error = export_error(&e)};
+
+        channel(o, &m);
         if (e.code == TT_EROFS)
             return cli_fail(e.code,
                             _("The USB stick %s is read-only. Slide its lock switch "
@@ -201,21 +246,56 @@ export_to(struct db *db, const struct sync_paths *p, const char *dir, const char
             r.n_unacked, dir);
     if (r.n_imported > 0 || r.n_refused > 0)
         fprintf(stderr, _("Portal files: %zu imported, %zu refused.\n"), r.n_imported, r.n_refused);
-    fprintf(stderr, "%s\n", _("It is now safe to remove the USB stick."));
     return TT_EXIT_OK;
 }
 
-#define EXPORT_USAGE N_("use: tramtem export [--to DIR] [--encrypt-to SEAL.pub]")
+/*
+ * After a verified export: release the stick `s` (NULL for --to DIR, which
+ * is never unmounted) when allowed, and say what the operator may do.
+ */
+static void
+export_release(const struct stick *s, struct export_opts *o)
+{
+    struct eject_env env = {getenv("TRAMTEM_MOUNTINFO"), getenv("TRAMTEM_SYSFS"), NULL, -1};
+    enum eject_outcome out = EJECT_KEPT;
+    struct progress_msg m = {.kind = PROGRESS_RELEASE, .release = PROGRESS_KEPT};
+    struct tt_err e;
+
+    tt_err_clear(&e);
+    if (s != NULL && o->eject && eject_release(s, &env, &out, &e) != 0) {
+        fprintf(stderr,
+                _("Warning: the USB stick %s could not be unmounted; the bundles on it are "
+                  "complete and checked.\n"),
+                s->mount);
+        fprintf(stderr, "  (%s)\n", e.msg);
+    }
+    if (out == EJECT_POWERED_OFF) {
+        m.release = PROGRESS_EJECTED;
+        fprintf(stderr, "%s\n", _("The USB stick was ejected: you can pull it out now."));
+    } else if (out == EJECT_UNMOUNTED) {
+        m.release = PROGRESS_UNMOUNTED;
+        fprintf(stderr, "%s\n", _("The USB stick was unmounted: you can pull it out now."));
+    } else {
+        fprintf(stderr, "%s\n", _("It is now safe to remove the USB stick."));
+    }
+    channel(o, &m);
+}
+
+#define EXPORT_USAGE                                                                               \
+    N_("use: tramtem export [--to DIR] [--no-eject] [--progress-fd N] [--encrypt-to SEAL.pub]")
 
 int
 cli_export(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {{"to", required_argument, NULL, 't'},
+                                         {"progress-fd", required_argument, NULL, 'p'},
+                                         {"no-eject", no_argument, NULL, 'n'},
                                          {"encrypt-to", required_argument, NULL, 'e'},
                                          {NULL, 0, NULL, 0}};
-    const char *to = NULL;
-    uint8_t seal_buf[SEAL_PK_LEN];
-    const uint8_t *seal_pk = NULL;
+    const char *to = NULL, *no_eject = getenv("TRAMTEM_NO_EJECT");
+    struct export_opts o = {-1, no_eject == NULL || strcmp(no_eject, "1") != 0, NULL};
+    uint8_t seal_pk[SEAL_PK_LEN];
+    struct progress_msg nostick = {.kind = PROGRESS_ERROR, .error = PROGRESS_E_NOSTICK};
     struct sync_paths p;
     struct db *db = NULL;
     struct stick sticks[STICK_MAX];
@@ -225,12 +305,19 @@ cli_export(struct cli_ctx *ctx, int argc, char **argv)
 
     tt_err_clear(&e);
     while ((c = getopt_long(argc, argv, "t:", opts, NULL)) != -1) {
+        char *end = NULL;
+
         if (c == 't')
             to = optarg;
-        else if (c == 'e' && (rc = cli_seal_pub_load(optarg, seal_buf)) != TT_EXIT_OK)
+        else if (c == 'e' && (rc = cli_seal_pub_load(optarg, seal_pk)) != TT_EXIT_OK)
             return rc;
         else if (c == 'e')
-            seal_pk = seal_buf;
+            o.seal_pk = seal_pk;
+        else if (c == 'n')
+            o.eject = 0;
+        else if (c == 'p' && (o.progress_fd = (int)strtol(optarg, &end, 10)) >= 0 && *end == '\0' &&
+                 end != optarg && fcntl(o.progress_fd, F_GETFD) >= 0)
+            continue;
         else
             return cli_usage_error("export", "%s", _(EXPORT_USAGE));
     }
@@ -243,23 +330,31 @@ cli_export(struct cli_ctx *ctx, int argc, char **argv)
         if (mkdir(to, 0755) != 0 && errno != EEXIST)
             rc = cli_fail(TT_EIO, _("Cannot write %s."), to);
         else
-            rc = export_to(db, &p, to, to, seal_pk);
+            rc = export_to(db, &p, to, to, &o);
+        if (rc == TT_EXIT_OK)
+            export_release(NULL, &o);
     } else if (stick_find(getenv("TRAMTEM_MOUNTINFO"), getenv("TRAMTEM_SYSFS"), sticks, STICK_MAX,
                           &n, &e) != 0) {
         rc = fail_err(&e);
     } else if (n == 0) {
+        channel(&o, &nostick);
         rc = cli_fail(TT_EDEVICE, "%s",
                       _("No USB stick found. Plug one in (FAT32 or exFAT) and try again, or "
                         "use --to DIR."));
     } else {
         for (size_t i = 0; i < n && rc == TT_EXIT_OK; i++) {
-            if (sticks[i].read_only)
+            struct progress_msg rofs = {.kind = PROGRESS_ERROR, .error = PROGRESS_E_ROFS};
+
+            if (sticks[i].read_only) {
+                channel(&o, &rofs);
                 rc = cli_fail(TT_EROFS,
                               _("The USB stick %s is read-only. Slide its lock "
                                 "switch off, or use another stick."),
                               sticks[i].mount);
-            else
-                rc = export_to(db, &p, sticks[i].mount, sticks[i].source, seal_pk);
+            } else if ((rc = export_to(db, &p, sticks[i].mount, sticks[i].source, &o)) ==
+                       TT_EXIT_OK) {
+                export_release(&sticks[i], &o);
+            }
         }
     }
     fault_report();
