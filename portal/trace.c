@@ -42,66 +42,100 @@ portal_sscc_ok(const char *sscc)
     return gs1_check_digit(sscc, 17) == sscc[17] - '0';
 }
 
-/* The set of keys found so far, in discovery order. */
-struct keyset {
-    char **keys;
-    size_t n;
-    size_t done; /* keys before this index were already sent */
+/*
+ * A set of strings in insertion order with a hash index (open addressing),
+ * so a trace of tens of thousands of events does not compare every new key
+ * with every old one. At most `max` strings.
+ */
+struct strset {
+    char **v;
+    size_t n, max;
+    size_t done;  /* keys before this index were already sent */
+    size_t *slot; /* index + 1, 0 = empty; n_slot is a power of two >= 2 * max */
+    size_t n_slot;
 };
 
-static int
-keyset_has(const struct keyset *ks, const char *k)
+static size_t
+str_hash(const char *s)
 {
-    for (size_t i = 0; i < ks->n; i++)
-        if (strcmp(ks->keys[i], k) == 0)
-            return 1;
-    return 0;
+    size_t h = 1469598103934665603u; /* FNV-1a */
+
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* Where s is, or the empty slot where it would go. */
+static size_t *
+strset_slot(const struct strset *ss, const char *s)
+{
+    size_t i = str_hash(s) & (ss->n_slot - 1);
+
+    while (ss->slot[i] != 0 && strcmp(ss->v[ss->slot[i] - 1], s) != 0)
+        i = (i + 1) & (ss->n_slot - 1);
+    return &ss->slot[i];
 }
 
 static int
-keyset_add(struct keyset *ks, const char *k)
+strset_has(const struct strset *ss, const char *s)
 {
-    if (keyset_has(ks, k) || ks->n >= TRACE_KEYS_MAX)
-        return 0;
-    if (ks->keys == NULL) {
-        ks->keys = calloc(TRACE_KEYS_MAX, sizeof *ks->keys);
-        if (ks->keys == NULL)
+    return ss->n > 0 && *strset_slot(ss, s) != 0;
+}
+
+/* 1 added, 0 already there, 2 full (not added), or TT_ENOMEM. */
+static int
+strset_add(struct strset *ss, const char *s)
+{
+    size_t *slot;
+
+    if (ss->v == NULL) {
+        ss->n_slot = 16;
+        while (ss->n_slot < 2 * ss->max)
+            ss->n_slot *= 2;
+        ss->v = calloc(ss->max, sizeof *ss->v);
+        ss->slot = calloc(ss->n_slot, sizeof *ss->slot);
+        if (ss->v == NULL || ss->slot == NULL)
             return TT_ENOMEM;
     }
-    ks->keys[ks->n] = strdup(k);
-    if (ks->keys[ks->n] == NULL)
+    slot = strset_slot(ss, s);
+    if (*slot != 0)
+        return 0;
+    if (ss->n >= ss->max)
+        return 2;
+    if ((ss->v[ss->n] = strdup(s)) == NULL)
         return TT_ENOMEM;
-    ks->n++;
-    return 0;
+    *slot = ++ss->n;
+    return 1;
 }
 
 static void
-keyset_free(struct keyset *ks)
+strset_free(struct strset *ss)
 {
-    for (size_t i = 0; i < ks->n; i++)
-        free(ks->keys[i]);
-    free(ks->keys);
-    memset(ks, 0, sizeof *ks);
+    for (size_t i = 0; i < ss->n; i++)
+        free(ss->v[i]);
+    free(ss->v);
+    free(ss->slot);
+    memset(ss, 0, sizeof *ss);
 }
 
-/* The array literal {"k1","k2"} of the keys not yet sent. */
+/* The array literal {"s1","s2"} of v[from..to). */
 static char *
-array_literal(const struct keyset *ks)
+array_literal(char *const *v, size_t from, size_t to)
 {
     size_t cap = 3, n = 0;
     char *s;
 
-    for (size_t i = ks->done; i < ks->n; i++)
-        cap += 2 * strlen(ks->keys[i]) + 3;
+    for (size_t i = from; i < to; i++)
+        cap += 2 * strlen(v[i]) + 3;
     s = malloc(cap);
     if (s == NULL)
         return NULL;
     s[n++] = '{';
-    for (size_t i = ks->done; i < ks->n; i++) {
-        if (i > ks->done)
+    for (size_t i = from; i < to; i++) {
+        if (i > from)
             s[n++] = ',';
         s[n++] = '"';
-        for (const char *c = ks->keys[i]; *c != '\0'; c++) {
+        for (const char *c = v[i]; *c != '\0'; c++) {
             if (*c == '"' || *c == '\\')
                 s[n++] = '\\';
             s[n++] = *c;
@@ -113,29 +147,35 @@ array_literal(const struct keyset *ks)
     return s;
 }
 
-/* Event ids already taken, so each is reported once. */
-struct found {
-    char **ids;
-    size_t n;
+/* What one trace collects: the keys to follow and the events found ("station\tid"). */
+struct walk_state {
+    struct strset found;
+    size_t limit;
+    int truncated;
 };
 
+/* A key to follow; a full key set means the trace is cut short. */
 static int
-found_add(struct found *f, const char *station, const char *id)
+key_add(struct strset *ks, const char *k, struct walk_state *w)
+{
+    int rc = strset_add(ks, k);
+
+    if (rc == 2)
+        w->truncated = 1;
+    return rc < 0 ? rc : 0;
+}
+
+static int
+found_add(struct walk_state *w, const char *station, const char *id)
 {
     char buf[600];
+    int rc;
 
     snprintf(buf, sizeof buf, "%s\t%s", station, id);
-    for (size_t i = 0; i < f->n; i++)
-        if (strcmp(f->ids[i], buf) == 0)
-            return 0;
-    if (f->n >= TRACE_EVENTS_MAX)
-        return 0;
-    if (f->ids == NULL && (f->ids = calloc(TRACE_EVENTS_MAX, sizeof *f->ids)) == NULL)
-        return TT_ENOMEM;
-    if ((f->ids[f->n] = strdup(buf)) == NULL)
-        return TT_ENOMEM;
-    f->n++;
-    return 1;
+    rc = strset_add(&w->found, buf);
+    if (rc == 2)
+        w->truncated = 1;
+    return rc < 0 ? rc : 0;
 }
 
 enum direction { FORWARD, BACKWARD };
@@ -146,8 +186,8 @@ enum direction { FORWARD, BACKWARD };
  * aggregation adds its children only when its parent is one we follow.
  */
 static int
-expand(struct keyset *ks, enum direction dir, const char *type, const char *parent, json_t *keys,
-       int *take)
+expand(struct strset *ks, struct walk_state *w, enum direction dir, const char *type,
+       const char *parent, json_t *keys, int *take)
 {
     int is_agg = strcmp(type, "AggregationEvent") == 0;
     char pkey[40];
@@ -157,14 +197,15 @@ expand(struct keyset *ks, enum direction dir, const char *type, const char *pare
     snprintf(pkey, sizeof pkey, "sscc:%s", parent);
     *take = 1;
     if (is_agg && dir == FORWARD)
-        return parent[0] != '\0' ? keyset_add(ks, pkey) : 0;
-    if (is_agg && !keyset_has(ks, pkey)) {
+        return parent[0] != '\0' ? key_add(ks, pkey, w) : 0;
+    if (is_agg && !strset_has(ks, pkey)) {
         *take = 0; /* another pallet that holds one of "our" lots */
         return 0;
     }
     json_array_foreach(keys, i, k)
     {
-        int rc = keyset_add(ks, json_string_value(k));
+        const char *key = json_string_value(k);
+        int rc = key != NULL ? key_add(ks, key, w) : 0;
 
         if (rc < 0)
             return rc;
@@ -172,17 +213,26 @@ expand(struct keyset *ks, enum direction dir, const char *type, const char *pare
     return 0;
 }
 
-/* Runs the rounds of one direction from `seed`, collecting event ids in f. */
+/*
+ * Runs the rounds of one direction from `seed`, collecting event ids in w.
+ * A round asks for at most limit + 1 rows: when it gets them all, or the
+ * events found pass the limit, there are more events than will be shown
+ * and the walk stops there.
+ */
 static int
-walk(struct portal_store *st, const char *seed, enum direction dir, struct found *f,
+walk(struct portal_store *st, const char *seed, enum direction dir, struct walk_state *w,
      struct tt_err *err)
 {
-    struct keyset ks = {0};
-    int rc = keyset_add(&ks, seed);
+    struct strset ks = {.max = w->limit * 2 > TRACE_KEYS_MAX ? w->limit * 2 : TRACE_KEYS_MAX};
+    char row_limit[24];
+    int rc = key_add(&ks, seed, w), round;
 
-    for (int round = 0; rc == 0 && round < TRACE_ROUNDS_MAX && ks.done < ks.n; round++) {
-        char *lit = array_literal(&ks);
-        const char *params[1] = {lit};
+    snprintf(row_limit, sizeof row_limit, "%zu", w->limit + 1);
+    for (round = 0; rc == 0 && !w->truncated && w->found.n <= w->limit &&
+                    round < TRACE_ROUNDS_MAX && ks.done < ks.n;
+         round++) {
+        char *lit = array_literal(ks.v, ks.done, ks.n);
+        const char *params[2] = {lit, row_limit};
         PGresult *res = NULL;
 
         if (lit == NULL) {
@@ -195,27 +245,35 @@ walk(struct portal_store *st, const char *seed, enum direction dir, struct found
          * keys the planner guesses a large result for the overlap and scans
          * the whole table (123 ms against 0.6 ms on 20,000 events).
          */
+        /* The oldest first, so a cut round keeps the events a reader sees first. */
         rc = portal_store_exec(st,
-                               "SELECT DISTINCT ON (e.station_id, e.event_id) e.station_id,"
-                               " e.event_id, e.event_type, coalesce(e.sscc, ''),"
-                               " array_to_json(e.keys) FROM unnest($1::text[]) k,"
-                               " LATERAL (SELECT station_id, event_id, event_type, sscc, keys"
-                               "  FROM events WHERE keys @> ARRAY[k]) e",
-                               1, params, &res, err);
+                               "SELECT station_id, event_id, event_type, sscc, keys FROM"
+                               " (SELECT DISTINCT ON (e.station_id, e.event_id) e.station_id,"
+                               "  e.event_id, e.event_type, coalesce(e.sscc, '') AS sscc,"
+                               "  array_to_json(e.keys) AS keys, e.event_time, e.seq"
+                               "  FROM unnest($1::text[]) k,"
+                               "  LATERAL (SELECT station_id, event_id, event_type, sscc, keys,"
+                               "   event_time, seq FROM events WHERE keys @> ARRAY[k]) e) d"
+                               " ORDER BY event_time, station_id, seq LIMIT $2::bigint",
+                               2, params, &res, err);
         free(lit);
+        if (rc == 0 && (size_t)PQntuples(res) > w->limit)
+            w->truncated = 1;
         for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
             json_t *keys = json_loads(PQgetvalue(res, i, 4), 0, NULL);
             int take = 0;
 
-            rc = expand(&ks, dir, PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), keys, &take);
+            rc = expand(&ks, w, dir, PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), keys, &take);
             json_decref(keys);
             if (rc == 0 && take)
-                rc = found_add(f, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
-            rc = rc > 0 ? 0 : rc;
+                rc = found_add(w, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
         }
         PQclear(res);
     }
-    keyset_free(&ks);
+    /* Keys left unfollowed after the last round: there may be more. */
+    if (rc == 0 && round == TRACE_ROUNDS_MAX && ks.done < ks.n)
+        w->truncated = 1;
+    strset_free(&ks);
     if (rc == TT_ENOMEM)
         tt_err_set(err, rc, "portal_trace", "out of memory");
     return rc;
@@ -223,39 +281,47 @@ walk(struct portal_store *st, const char *seed, enum direction dir, struct found
 
 /* Sends the found events to cb, oldest first, with the station's name. */
 static int
-report(struct portal_store *st, const struct found *f, trace_fn cb, void *ctx, struct tt_err *err)
+report(struct portal_store *st, const struct walk_state *w, trace_fn cb, void *ctx,
+       struct tt_err *err)
 {
-    struct keyset stations = {0}, ids = {0};
-    char *lit_st = NULL, *lit_id = NULL;
-    const char *params[2];
+    const struct strset *f = &w->found;
+    char **stations = calloc(f->n + 1, sizeof *stations), **ids = calloc(f->n + 1, sizeof *ids);
+    char *lit_st = NULL, *lit_id = NULL, limit[24];
+    const char *params[3];
     PGresult *res = NULL;
+    size_t n = 0;
     int rc = 0;
 
-    /* Two parallel arrays (not a set: a station repeats), so append without the dedupe. */
-    stations.keys = calloc(f->n + 1, sizeof *stations.keys);
-    ids.keys = calloc(f->n + 1, sizeof *ids.keys);
-    for (size_t i = 0; stations.keys != NULL && ids.keys != NULL && i < f->n; i++) {
-        const char *tab = strchr(f->ids[i], '\t');
+    /* Two parallel arrays (not sets: a station repeats). */
+    for (; stations != NULL && ids != NULL && n < f->n; n++) {
+        const char *tab = strchr(f->v[n], '\t');
 
-        stations.keys[i] = strndup(f->ids[i], (size_t)(tab - f->ids[i]));
-        ids.keys[i] = strdup(tab + 1);
-        stations.n = ids.n = i + 1;
-        if (stations.keys[i] == NULL || ids.keys[i] == NULL)
+        stations[n] = strndup(f->v[n], (size_t)(tab - f->v[n]));
+        ids[n] = strdup(tab + 1);
+        if (stations[n] == NULL || ids[n] == NULL) {
+            n++;
             break;
+        }
     }
-    if (stations.n == f->n && ids.keys[f->n - 1] != NULL) {
-        lit_st = array_literal(&stations);
-        lit_id = array_literal(&ids);
+    if (n == f->n && stations[n - 1] != NULL && ids[n - 1] != NULL) {
+        lit_st = array_literal(stations, 0, n);
+        lit_id = array_literal(ids, 0, n);
     }
-    keyset_free(&stations);
-    keyset_free(&ids);
+    for (size_t i = 0; i < n; i++) {
+        free(stations[i]);
+        free(ids[i]);
+    }
+    free(stations);
+    free(ids);
     if (lit_st == NULL || lit_id == NULL) {
         free(lit_st);
         free(lit_id);
         return tt_err_set(err, TT_ENOMEM, "portal_trace", "out of memory");
     }
+    snprintf(limit, sizeof limit, "%zu", w->limit);
     params[0] = lit_st;
     params[1] = lit_id;
+    params[2] = limit;
     rc = portal_store_exec(
         st,
         "SELECT e.station_id, s.name, e.event_id, e.event_type, coalesce(e.action, ''),"
@@ -265,8 +331,8 @@ report(struct portal_store *st, const struct found *f, trace_fn cb, void *ctx, s
         " coalesce(e.lot, ''), coalesce(e.serial, ''), coalesce(e.sscc, ''), e.doc::text"
         " FROM unnest($1::text[], $2::text[]) AS f(station_id, event_id)"
         " JOIN events e USING (station_id, event_id) JOIN stations s USING (station_id)"
-        " ORDER BY e.event_time, e.station_id, e.seq",
-        2, params, &res, err);
+        " ORDER BY e.event_time, e.station_id, e.seq LIMIT $3::bigint",
+        3, params, &res, err);
     free(lit_st);
     free(lit_id);
     for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
@@ -286,14 +352,19 @@ report(struct portal_store *st, const struct found *f, trace_fn cb, void *ctx, s
 }
 
 int
-portal_trace(struct portal_store *st, const char *gtin, const char *lot, const char *sscc,
-             trace_fn cb, void *ctx, size_t *n_out, struct tt_err *err)
+portal_trace_limit(struct portal_store *st, const char *gtin, const char *lot, const char *sscc,
+                   size_t limit, trace_fn cb, void *ctx, struct trace_count *out,
+                   struct tt_err *err)
 {
-    struct found f = {0};
+    /* Room for what one more round can add, so "at least M" says how much more there is. */
+    struct walk_state w = {.found = {.max = 2 * limit + 2}, .limit = limit};
     char g14[15], seed[64];
     int rc;
 
-    *n_out = 0;
+    memset(out, 0, sizeof *out);
+    if (limit < 1 || limit > TRACE_LIMIT_MAX)
+        return tt_err_set(err, TT_EUSAGE, "portal_trace", "limit %zu not in 1-%d", limit,
+                          TRACE_LIMIT_MAX);
     if (lot != NULL) {
         if (gs1_gtin_normalise(gtin, g14, err) < 0)
             return tt_err_set(err, TT_EINVAL, "portal_trace", "not a valid GTIN: %.30s",
@@ -302,21 +373,32 @@ portal_trace(struct portal_store *st, const char *gtin, const char *lot, const c
             return tt_err_set(err, TT_EINVAL, "portal_trace",
                               "not a valid lot (1-20 characters of GS1 CSET 82)");
         snprintf(seed, sizeof seed, "lot:%s:%s", g14, lot);
-        rc = walk(st, seed, FORWARD, &f, err);
+        rc = walk(st, seed, FORWARD, &w, err);
     } else {
         if (!portal_sscc_ok(sscc))
             return tt_err_set(err, TT_EINVAL, "portal_trace",
                               "not a valid SSCC (18 digits with the check digit)");
         snprintf(seed, sizeof seed, "sscc:%s", sscc);
-        rc = walk(st, seed, BACKWARD, &f, err);
-        if (rc == 0)
-            rc = walk(st, seed, FORWARD, &f, err);
+        rc = walk(st, seed, BACKWARD, &w, err);
+        if (rc == 0 && !w.truncated && w.found.n <= limit)
+            rc = walk(st, seed, FORWARD, &w, err);
     }
-    if (rc == 0 && f.n > 0)
-        rc = report(st, &f, cb, ctx, err);
-    *n_out = f.n;
-    for (size_t i = 0; i < f.n; i++)
-        free(f.ids[i]);
-    free(f.ids);
+    if (rc == 0 && w.found.n > 0)
+        rc = report(st, &w, cb, ctx, err);
+    out->n = w.found.n < limit ? w.found.n : limit;
+    out->n_found = w.found.n;
+    out->truncated = w.truncated || w.found.n > limit;
+    strset_free(&w.found);
+    return rc;
+}
+
+int
+portal_trace(struct portal_store *st, const char *gtin, const char *lot, const char *sscc,
+             trace_fn cb, void *ctx, size_t *n_out, struct tt_err *err)
+{
+    struct trace_count c;
+    int rc = portal_trace_limit(st, gtin, lot, sscc, TRACE_LIMIT_DEFAULT, cb, ctx, &c, err);
+
+    *n_out = c.n;
     return rc;
 }

@@ -11,8 +11,12 @@
  *            aggregation events), and those lots' and items' own events
  *            (harvest, weighing, labelling).
  * An SSCC is traced both ways; a lot forward (its own events are its past).
- * Other lots that shared a pallet are not pulled in. Limits keep a
- * pathological graph bounded (TRACE_KEYS_MAX keys, TRACE_EVENTS_MAX events).
+ * Other lots that shared a pallet are not pulled in.
+ *
+ * A trace reports at most `limit` events (the oldest first); when there
+ * were more, or the walk hit its bounds (keys: the larger of
+ * TRACE_KEYS_MAX and twice the limit; TRACE_ROUNDS_MAX rounds), the result
+ * says it was cut, so no caller can mistake a part for the whole.
  */
 #ifndef PORTAL_TRACE_H
 #define PORTAL_TRACE_H
@@ -22,9 +26,10 @@
 #include "../common/tt.h"
 #include "store.h"
 
-#define TRACE_KEYS_MAX   4096
-#define TRACE_EVENTS_MAX 2000
-#define TRACE_ROUNDS_MAX 12
+#define TRACE_KEYS_MAX      4096
+#define TRACE_LIMIT_DEFAULT 2000
+#define TRACE_LIMIT_MAX     100000
+#define TRACE_ROUNDS_MAX    12
 
 /* One event of a trace; strings borrowed until the callback returns. */
 struct trace_event {
@@ -45,12 +50,25 @@ struct trace_event {
 
 typedef int (*trace_fn)(void *ctx, const struct trace_event *ev);
 
+/* How a trace went. */
+struct trace_count {
+    size_t n;       /* events given to the callback (at most the limit) */
+    size_t n_found; /* distinct events found (>= n); a lower bound when truncated */
+    int truncated;  /* there are, or may be, more events than were given */
+};
+
 /*
  * Traces (gtin, lot) when lot is not NULL, else the SSCC `sscc`. gtin is
  * GTIN-8/12/13/14 and is normalised; everything is validated first
- * (TT_EINVAL with a message). Events go to cb in time order; the number of
- * events is returned in *n_out (0 = nothing known, not an error).
+ * (TT_EINVAL with a message). The first `limit` events (1-TRACE_LIMIT_MAX,
+ * else TT_EUSAGE) go to cb in time order; *out says how many and whether
+ * the result was cut (n = 0: nothing known, not an error).
  */
+int portal_trace_limit(struct portal_store *st, const char *gtin, const char *lot, const char *sscc,
+                       size_t limit, trace_fn cb, void *ctx, struct trace_count *out,
+                       struct tt_err *err);
+
+/* portal_trace_limit with TRACE_LIMIT_DEFAULT; the number given in *n_out. */
 int portal_trace(struct portal_store *st, const char *gtin, const char *lot, const char *sscc,
                  trace_fn cb, void *ctx, size_t *n_out, struct tt_err *err);
 
