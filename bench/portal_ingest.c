@@ -7,7 +7,9 @@
  *   2. a plain COPY of exactly the rows the ingest stored, into the same
  *      (emptied) table, in the same run: rows/s, and the ratio of the two;
  *   3. lot traces on that database: p50 / p99 / max over many lots;
- *   4. resolver requests/s over loopback (lot pages as JSON), one client.
+ *   4. resolver requests/s over loopback (lot pages as JSON), with 1 to 16
+ *      concurrent clients against serve's default workers, and with one
+ *      worker for comparison.
  *
  * The data is shaped like a cooperative's: lots of 100 labelled items, each
  * lot with its harvest event, 100 label events, one packing onto a pallet
@@ -19,6 +21,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,8 +233,8 @@ backend_cpu_s(struct portal_store *st)
     p = fgets(line, sizeof line, f);
     fclose(f);
     p = p != NULL ? strrchr(line, ')') : NULL;
-    ok = p != NULL && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
-                             &stime) == 2;
+    ok = p != NULL &&
+         sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &stime) == 2;
     return ok ? (double)(ut + stime) / (double)sysconf(_SC_CLK_TCK) : -1;
 }
 
@@ -355,32 +358,85 @@ http_get(unsigned port, const char *path)
     return status;
 }
 
-static void
-bench_resolver(uint64_t n_lots)
-{
-    struct portal_store *st = NULL;
-    struct portal_server *srv = NULL;
-    struct tt_err err = {0};
-    unsigned long ok = 0;
-    double t0, dt;
+struct client {
+    unsigned port;
+    uint64_t n_lots;
+    double until;
+    unsigned seed;
+    unsigned long ok, failed;
+};
 
-    if (portal_store_open(NULL, &st, &err) < 0 ||
-        portal_serve_start(st, "127.0.0.1:0", &srv, &err) < 0)
-        die("serve", &err);
-    t0 = now_s();
-    while ((dt = now_s() - t0) < 5.0) {
+/* One client: lot pages one after another, a new connection each, until the deadline. */
+static void *
+client_run(void *arg)
+{
+    struct client *c = arg;
+
+    while (now_s() < c->until) {
         char path[64];
 
         snprintf(path, sizeof path, "/01/" GTIN "/10/L%06lu",
-                 (unsigned long)((uint64_t)rand() % n_lots));
-        if (http_get(portal_serve_port(srv), path) == 200)
-            ok++;
+                 (unsigned long)((uint64_t)rand_r(&c->seed) % c->n_lots));
+        if (http_get(c->port, path) == 200)
+            c->ok++;
+        else
+            c->failed++;
     }
-    printf("resolver: %lu lot pages (JSON, ~103 events each) in %.1f s: %.0f requests/s"
-           " (one client, one connection each)\n",
-           ok, dt, (double)ok / dt);
+    return NULL;
+}
+
+/* requests/s of n_clients clients for 5 s against a server with `threads` workers. */
+static void
+resolver_run(uint64_t n_lots, unsigned threads, unsigned n_clients)
+{
+    struct portal_serve_opts o = {.listen = "127.0.0.1:0", .threads = threads};
+    struct portal_server *srv = NULL;
+    struct client c[16];
+    pthread_t t[16];
+    struct tt_err err = {0};
+    unsigned long ok = 0, failed = 0;
+    double t0, dt;
+
+    if (portal_serve_start(&o, &srv, &err) < 0)
+        die("serve", &err);
+    t0 = now_s();
+    for (unsigned i = 0; i < n_clients; i++) {
+        c[i] = (struct client){portal_serve_port(srv), n_lots, t0 + 5.0, 42 + i, 0, 0};
+        if (pthread_create(&t[i], NULL, client_run, &c[i]) != 0)
+            die("pthread_create", NULL);
+    }
+    for (unsigned i = 0; i < n_clients; i++) {
+        pthread_join(t[i], NULL);
+        ok += c[i].ok;
+        failed += c[i].failed;
+    }
+    dt = now_s() - t0;
+    printf("resolver, %u worker%s, %2u client%s: %6lu lot pages in %.1f s: %5.0f requests/s"
+           "%s\n",
+           threads, threads == 1 ? " " : "s", n_clients, n_clients == 1 ? " " : "s", ok, dt,
+           (double)ok / dt, failed ? " (some failed)" : "");
     portal_serve_stop(srv);
-    portal_store_close(st);
+}
+
+/*
+ * Lot pages as JSON (~103 events each) over loopback, one connection per
+ * request: one client and several, against the default workers, and the
+ * same with one worker for comparison.
+ */
+static void
+bench_resolver(uint64_t n_lots)
+{
+    static const unsigned clients[] = {1, 2, 4, 8, 16};
+    unsigned threads = portal_serve_threads_default();
+    double load[3] = {0, 0, 0};
+
+    if (getloadavg(load, 3) > 0)
+        printf("load average before the resolver runs: %.2f %.2f %.2f (%ld CPUs)\n", load[0],
+               load[1], load[2], sysconf(_SC_NPROCESSORS_ONLN));
+    for (size_t i = 0; i < sizeof clients / sizeof clients[0]; i++)
+        resolver_run(n_lots, threads, clients[i]);
+    resolver_run(n_lots, 1, 1);
+    resolver_run(n_lots, 1, 8);
 }
 
 int
@@ -418,8 +474,7 @@ main(int argc, char **argv)
     ingest_rate = (double)sum.n_events_new / dt;
     printf("ingest (quarantine copy, verify, gunzip, parse, COPY, insert): %" PRIu64
            " events in %.1f s, %.0f events/s (client CPU %.1f s, server CPU %.1f s)\n",
-           sum.n_events_new, dt, ingest_rate, self_cpu_s() - client0,
-           backend_cpu_s(st) - server0);
+           sum.n_events_new, dt, ingest_rate, self_cpu_s() - client0, backend_cpu_s(st) - server0);
     snprintf(cmd, sizeof cmd, "%s/copy.txt", tmp);
     copy_rate = plain_copy(st, cmd, n);
     printf("ingest / plain COPY: %.2f\n", ingest_rate / copy_rate);

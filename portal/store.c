@@ -180,7 +180,9 @@ code_of_result(const PGresult *res)
         return TT_ENOTFOUND;
     if (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0)
         return TT_EINVAL;
-    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+    /* 57014: cancelled or over statement_timeout (serve answers 503, try again). */
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
+        strcmp(state, "57014") == 0)
         return TT_EBUSY;
     return TT_EIO;
 }

@@ -133,6 +133,11 @@ enum msg {
     M_UNKNOWN,
     M_OTHER_LANG,
     M_NOT_FOUND,
+    M_CUT_1,
+    M_CUT_2,
+    M_CUT_3,
+    M_UNAVAILABLE,
+    M_UNAVAILABLE_WHY,
     M_N
 };
 static const char *const msgs[M_N][2] = {
@@ -150,6 +155,13 @@ static const char *const msgs[M_N][2] = {
     {"Chưa có dữ liệu cho mã này.", "Nothing is known about this code yet."},
     {"English", "Tiếng Việt"},
     {"Không tìm thấy", "Not found"},
+    /* "Showing the first N of at least M events." around the two numbers. */
+    {"Chỉ hiển thị ", "Showing the first "},
+    {" sự kiện đầu tiên trong số ít nhất ", " of at least "},
+    {" sự kiện.", " events."},
+    {"Tạm thời không phục vụ được", "Temporarily unavailable"},
+    {"Hệ thống đang bận hoặc chưa kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.",
+     "The service is busy or cannot reach its database. Please try again in a minute."},
 };
 
 static const char *
@@ -179,22 +191,63 @@ page_head(struct web_buf *b, const char *title, enum words_lang lang, const char
     web_add(b, "</h1>\n");
 }
 
-static void
-reply_error(struct web_reply *r, int status, int json, enum words_lang lang, const char *why)
+/* 1 if s is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
+static int
+utf8_ok(const char *s)
 {
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0';) {
+        size_t n = *p < 0x80                  ? 0
+                   : *p >= 0xC2 && *p <= 0xDF ? 1
+                   : *p >= 0xE0 && *p <= 0xEF ? 2
+                   : *p >= 0xF0 && *p <= 0xF4 ? 3
+                                              : 9;
+        unsigned cp = *p & (n == 1 ? 0x1F : n == 2 ? 0x0F : 0x07);
+
+        if (n == 9)
+            return 0;
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (p[i] & 0x3F);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+static void
+reply_error(struct web_reply *r, int status, int json, enum words_lang lang, const char *given)
+{
+    char why[300];
+
+    /* The message may quote the request: broken UTF-8 there must not break the answer. */
+    snprintf(why, sizeof why, "%s", given);
+    if (!utf8_ok(why))
+        for (char *c = why; *c != '\0'; c++)
+            if ((unsigned char)*c >= 0x80)
+                *c = '?';
     web_buf_free(&r->body);
     r->status = status;
     if (json) {
         r->type = "application/json";
         web_add(&r->body, "{\"type\":\"%s\",\"title\":",
-                status == 400 ? "epcisException:QueryParameterException"
-                              : "epcisException:NoSuchResourceException");
+                status == 400   ? "epcisException:QueryParameterException"
+                : status == 503 ? "epcisException:ImplementationException"
+                                : "epcisException:NoSuchResourceException");
         web_json(&r->body, why);
         web_add(&r->body, ",\"status\":%d}\n", status);
         return;
     }
     r->type = "text/html; charset=utf-8";
-    page_head(&r->body, msg(status == 400 ? M_BAD : M_NOT_FOUND, lang), lang, "/");
+    page_head(&r->body,
+              msg(status == 400   ? M_BAD
+                  : status == 503 ? M_UNAVAILABLE
+                                  : M_NOT_FOUND,
+                  lang),
+              lang, "/");
     web_add(&r->body, "<p>");
     web_html(&r->body, why);
     web_add(&r->body, "</p></body></html>\n");
@@ -272,86 +325,120 @@ page_event(void *ctx, const struct trace_event *ev)
 }
 
 /* The product's name in the page language, or "" when the portal has none. */
-static void
+static int
 product_name(struct portal_store *st, const char *gtin14, enum words_lang lang, char *out,
              size_t len)
 {
     const char *params[1] = {gtin14};
     PGresult *res = NULL;
+    int rc = portal_store_exec(st,
+                               "SELECT name, coalesce(nullif(name_en, ''), name) FROM products"
+                               " WHERE gtin = $1",
+                               1, params, &res, NULL);
 
     out[0] = '\0';
-    if (portal_store_exec(st,
-                          "SELECT name, coalesce(nullif(name_en, ''), name) FROM products"
-                          " WHERE gtin = $1",
-                          1, params, &res, NULL) == 0 &&
-        PQntuples(res) == 1)
+    if (rc == 0 && PQntuples(res) == 1)
         snprintf(out, len, "%s", PQgetvalue(res, 0, lang == WORDS_EN));
     PQclear(res);
+    return rc;
 }
 
-/* The lot or pallet page: gtin14+lot, or sscc. */
+/* "Showing the first N of at least M events." when the trace was cut. */
+static void
+page_cut(struct web_buf *b, const struct trace_count *c, enum words_lang lang)
+{
+    if (!c->truncated)
+        return;
+    web_add(b, "<p><strong>%s%zu%s%zu%s</strong></p>\n", msg(M_CUT_1, lang), c->n,
+            msg(M_CUT_2, lang), c->n_found, msg(M_CUT_3, lang));
+}
+
+static void
+page_json(struct web_reply *r, const struct page *p, const struct trace_count *c,
+          const char *gtin14, const char *lot, const char *sscc, const char *product)
+{
+    r->type = "application/json";
+    web_add(&r->body, "{");
+    if (gtin14 != NULL) {
+        web_add(&r->body, "\"gtin\":\"%s\",\"lot\":", gtin14);
+        web_json(&r->body, lot);
+        web_add(&r->body, ",\"product\":");
+        web_json(&r->body, product);
+    } else {
+        web_add(&r->body, "\"sscc\":\"%s\"", sscc);
+    }
+    web_add(&r->body, ",\"cooperative\":");
+    web_json(&r->body, p->coop);
+    web_add(&r->body, ",\"harvest\":");
+    web_json(&r->body, p->harvest);
+    web_add(&r->body, ",\"truncated\":%s", c->truncated ? "true" : "false");
+    if (c->truncated)
+        web_add(&r->body, ",\"events_found_at_least\":%zu", c->n_found);
+    web_add(&r->body, ",\"events\":[%s]}\n", p->rows.s);
+}
+
+static void
+page_html(struct web_reply *r, const struct page *p, const struct trace_count *c,
+          const char *gtin14, const char *lot, const char *sscc, const char *product,
+          const char *self)
+{
+    enum words_lang lang = p->lang;
+
+    r->type = "text/html; charset=utf-8";
+    page_head(&r->body, msg(gtin14 ? M_TITLE_LOT : M_TITLE_SSCC, lang), lang, self);
+    web_add(&r->body, "<dl>");
+    if (gtin14 != NULL) {
+        web_add(&r->body, "<dt>%s</dt><dd>", msg(M_PRODUCT, lang));
+        web_html(&r->body, product);
+        web_add(&r->body, " (GTIN %s)</dd><dt>%s</dt><dd>", gtin14, msg(M_LOT, lang));
+        web_html(&r->body, lot);
+    } else {
+        web_add(&r->body, "<dt>SSCC</dt><dd>%s", sscc);
+    }
+    web_add(&r->body, "</dd><dt>%s</dt><dd>", msg(M_COOP, lang));
+    web_html(&r->body, p->coop);
+    web_add(&r->body, "</dd><dt>%s</dt><dd>", msg(M_HARVEST, lang));
+    web_html(&r->body, p->harvest);
+    web_add(&r->body, "</dd></dl>\n<h2>%s</h2>\n", msg(M_HISTORY, lang));
+    page_cut(&r->body, c, lang);
+    web_add(&r->body,
+            "<table><tr><th>%s</th><th>%s</th><th>%s</th></tr>\n%s</table>\n</body></html>\n",
+            msg(M_WHEN, lang), msg(M_WHERE, lang), msg(M_WHAT, lang), p->rows.s);
+}
+
+/* The lot or pallet page: gtin14+lot, or sscc; at most `limit` events. */
 static int
 key_page(struct portal_store *st, const char *gtin14, const char *lot, const char *sscc,
-         const char *self, int json, enum words_lang lang, struct web_reply *r)
+         const char *self, size_t limit, int json, enum words_lang lang, struct web_reply *r)
 {
     struct page p = {.json = json, .lang = lang};
+    struct trace_count c;
     struct tt_err err = {0};
     char product[256] = "";
-    size_t n = 0;
-    int rc = portal_trace(st, gtin14, lot, sscc, page_event, &p, &n, &err);
+    int rc = portal_trace_limit(st, gtin14, lot, sscc, limit, page_event, &p, &c, &err);
 
     if (rc < 0 || p.rows.failed) {
         web_buf_free(&p.rows);
-        return rc == TT_EINVAL ? (reply_error(r, 400, json, lang, err.msg), 0) : TT_EIO;
+        if (rc == TT_EINVAL) {
+            reply_error(r, 400, json, lang, err.msg);
+            return 0;
+        }
+        return rc < 0 ? rc : TT_ENOMEM;
     }
-    if (n == 0) {
+    if (c.n == 0) {
         web_buf_free(&p.rows);
         reply_error(r, 404, json, lang, msg(M_UNKNOWN, lang));
         return 0;
     }
     if (gtin14 != NULL)
-        product_name(st, gtin14, lang, product, sizeof product);
+        rc = product_name(st, gtin14, lang, product, sizeof product);
     r->status = 200;
-    if (json) {
-        r->type = "application/json";
-        web_add(&r->body, "{");
-        if (gtin14 != NULL) {
-            web_add(&r->body, "\"gtin\":\"%s\",\"lot\":", gtin14);
-            web_json(&r->body, lot);
-            web_add(&r->body, ",\"product\":");
-            web_json(&r->body, product);
-        } else {
-            web_add(&r->body, "\"sscc\":\"%s\"", sscc);
-        }
-        web_add(&r->body, ",\"cooperative\":");
-        web_json(&r->body, p.coop);
-        web_add(&r->body, ",\"harvest\":");
-        web_json(&r->body, p.harvest);
-        web_add(&r->body, ",\"events\":[%s]}\n", p.rows.s);
-    } else {
-        r->type = "text/html; charset=utf-8";
-        page_head(&r->body, msg(gtin14 ? M_TITLE_LOT : M_TITLE_SSCC, lang), lang, self);
-        web_add(&r->body, "<dl>");
-        if (gtin14 != NULL) {
-            web_add(&r->body, "<dt>%s</dt><dd>", msg(M_PRODUCT, lang));
-            web_html(&r->body, product[0] ? product : "");
-            web_add(&r->body, " (GTIN %s)</dd><dt>%s</dt><dd>", gtin14, msg(M_LOT, lang));
-            web_html(&r->body, lot);
-        } else {
-            web_add(&r->body, "<dt>SSCC</dt><dd>%s", sscc);
-        }
-        web_add(&r->body, "</dd><dt>%s</dt><dd>", msg(M_COOP, lang));
-        web_html(&r->body, p.coop);
-        web_add(&r->body, "</dd><dt>%s</dt><dd>", msg(M_HARVEST, lang));
-        web_html(&r->body, p.harvest);
-        web_add(&r->body,
-                "</dd></dl>\n<h2>%s</h2>\n<table><tr><th>%s</th><th>%s</th><th>%s</th>"
-                "</tr>\n%s</table>\n</body></html>\n",
-                msg(M_HISTORY, lang), msg(M_WHEN, lang), msg(M_WHERE, lang), msg(M_WHAT, lang),
-                p.rows.s);
-    }
+    if (rc == 0 && json)
+        page_json(r, &p, &c, gtin14, lot, sscc, product);
+    else if (rc == 0)
+        page_html(r, &p, &c, gtin14, lot, sscc, product, self);
     web_buf_free(&p.rows);
-    return r->body.failed ? TT_ENOMEM : 0;
+    return rc < 0 ? rc : r->body.failed ? TT_ENOMEM : 0;
 }
 
 /* Splits "/a/b/c/d" into at most max decoded segments; -1 if too many, -2 on a bad escape. */
@@ -602,7 +689,7 @@ events_reply(struct portal_store *st, struct query *q, long per_page,
         return TT_ENOMEM;
     rc = portal_store_exec(st, q->sql.s, q->n, q->values, &res, NULL);
     if (rc < 0)
-        return TT_EIO;
+        return rc;
     rows = PQntuples(res);
     r->status = 200;
     r->type = "application/json";
@@ -678,9 +765,16 @@ web_events(struct portal_store *st, const struct web_param *params, size_t n_par
     return rc > 0 ? 0 : rc;
 }
 
+void
+web_unavailable(struct web_reply *r, int json, enum words_lang lang)
+{
+    reply_error(r, 503, json, lang, msg(M_UNAVAILABLE_WHY, lang));
+    r->next[0] = '\0';
+}
+
 int
 web_answer(struct portal_store *st, const char *path, const struct web_param *params,
-           size_t n_params, int json, enum words_lang lang, struct web_reply *out)
+           size_t n_params, size_t limit, int json, enum words_lang lang, struct web_reply *out)
 {
     char seg[6][96], g14[15];
     int n;
@@ -702,14 +796,14 @@ web_answer(struct portal_store *st, const char *path, const struct web_param *pa
             reply_error(out, 400, json, lang, "not a valid lot: 1-20 characters of GS1 CSET 82");
             return 0;
         }
-        return key_page(st, g14, seg[3], NULL, path, json, lang, out);
+        return key_page(st, g14, seg[3], NULL, path, limit, json, lang, out);
     }
     if (n == 2 && strcmp(seg[0], "00") == 0) {
         if (!portal_sscc_ok(seg[1])) {
             reply_error(out, 400, json, lang, "not a valid SSCC: 18 digits with its check digit");
             return 0;
         }
-        return key_page(st, NULL, NULL, seg[1], path, json, lang, out);
+        return key_page(st, NULL, NULL, seg[1], path, limit, json, lang, out);
     }
     reply_error(out, 404, json, lang, msg(M_NOT_FOUND, lang));
     return 0;

@@ -44,11 +44,17 @@ void web_reply_free(struct web_reply *r);
 
 /*
  * Answers GET `path` (raw, still percent-encoded, without the query) with
- * decoded parameters. `json` selects JSON, `lang` the page language.
- * Returns 0 with out filled (any status), or TT_ENOMEM / TT_EIO when no
- * answer could be made (the server then says 500).
+ * decoded parameters. `json` selects JSON, `lang` the page language; a lot
+ * or pallet page shows at most `limit` events and says so when there were
+ * more. Returns 0 with out filled (any status), or the store's error when
+ * no answer could be made: TT_EBUSY (a query was cancelled or timed out),
+ * TT_EIO (the database failed), TT_ENOMEM. out is to be freed either way.
  */
 int web_answer(struct portal_store *st, const char *path, const struct web_param *params,
-               size_t n_params, int json, enum words_lang lang, struct web_reply *out);
+               size_t n_params, size_t limit, int json, enum words_lang lang,
+               struct web_reply *out);
+
+/* Makes out (freed first) the 503 answer: the database is away or busy. */
+void web_unavailable(struct web_reply *out, int json, enum words_lang lang);
 
 #endif
