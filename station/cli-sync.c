@@ -525,6 +525,13 @@ verify_run(const char *file, const struct sig_pubkey *pub, const struct seal_key
     }
     if (json)
         verify_json(file, rc, &e, &bi);
+    if (rc != 0 && e.detail == BUNDLE_P_SEALED && open_key != NULL) {
+        cli_fail(e.code, "%s: %s", file,
+                 _("The signature is valid, but the contents are sealed to another portal's "
+                   "key and were NOT checked."));
+        fprintf(stderr, "  (%s)\n", e.msg);
+        return tt_exit_code(e.code);
+    }
     if (rc != 0) {
         cli_fail(e.code, "%s: %s", file, problem_text(e.detail));
         fprintf(stderr, "  (%s)\n", e.msg);

@@ -1121,7 +1121,7 @@ bundle_verify_file(const char *payload_path, const char *sig_path, const struct 
         rc = sealed_unopened(sf, expect, "no seal key was given to open it", info, err);
     else if ((rc = verify_sealed(fd, sf, expect, on_event, on_md, ctx, info, err)) == TT_ESTATE &&
              err != NULL && err->detail == BUNDLE_P_SEALED)
-        rc = sealed_unopened(sf, expect, "was sealed to another portal's key", info, err);
+        rc = sealed_unopened(sf, expect, "it was sealed to another portal's key", info, err);
 done:
     if (fd >= 0)
         close(fd);
