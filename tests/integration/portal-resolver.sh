@@ -2,7 +2,9 @@
 # The Digital Link resolver and GET /events over loopback, with curl:
 # the right events on the lot and pallet pages, Vietnamese text intact,
 # English and JSON on request, clean 400/404 for bad GTINs, bad lots and
-# injection attempts, 405 for writes, paging through /events.
+# injection attempts, 405 for writes, paging through /events; hostile
+# requests (huge paths and headers, %00, broken UTF-8, hundreds of query
+# parameters) get a clean 4xx, never a 5xx.
 set -eu -o pipefail
 [ -z "${TT_TRACE:-}" ] || set -x
 top=$(pwd)
@@ -112,6 +114,48 @@ done
 [ "$(code "${U}events?perPage=0")" = 400 ] || fail "perPage 0"
 [ "$(code "${U}events?nextPageToken=x'%3B%20DROP%20TABLE%20events")" = 400 ] || fail "bad token"
 [ "$(code "${U}events?MATCH_epc=urn:epc:id:sgtin:x")" = 400 ] || fail "non-DL EPC"
+# Hostile requests: a clean 4xx (or, past libmicrohttpd's per-connection
+# memory, the connection closed), never a 5xx, and the server stays up.
+long() { head -c "$1" /dev/zero | tr '\0' "${2:-A}"; }
+hc() { # hc WANT... -- CURL-ARGS: the status must be one of WANT
+    local want=() got
+    while [ "$1" != -- ]; do want+=("$1"); shift; done
+    shift
+    got=$(curl -s -m 20 -o "$tmp/hostile.out" -w '%{http_code}' "$@" || true)
+    for w in "${want[@]}"; do [ "$got" = "$w" ] && return 0; done
+    local last=${*: -1}
+    fail "hostile request ${last:0:80}...: $got, not ${want[*]}"
+}
+hc 400 414 431 -- "${U}01/$(long 40000)"
+hc 400 404 -- "${U}01/09520123456788/10/$(long 3000)"
+hc 404 -- "${U}$(for i in $(seq 1 300); do printf 'a/'; done)"
+hc 400 -- "${U}00/%00"
+hc 400 -- "${U}events?EQ_bizStep=%00"
+hc 400 -- "${U}events?%00=1"
+hc 400 -- "${U}01/09520123456788/10/%C3%28"
+hc 400 -- "${U}01/09520123456788/10/%ED%A0%80"
+hc 400 -- "${U}01/09520123456788/10/$(printf '\xff\xfe')"
+hc 400 -- "${U}01/%F0%9F%8D%8A/10/A"
+# Broken UTF-8 echoed in an error stays valid JSON.
+hc 400 -- "${U}events?eventType=%FF%FE%C3"
+jq -e '.status == 400' "$tmp/hostile.out" >/dev/null || fail "error JSON with broken UTF-8"
+hc 400 -- "${U}events?%C3%28=1"
+jq -e '.status == 400' "$tmp/hostile.out" >/dev/null || fail "error JSON with a broken parameter name"
+hc 400 -- "${U}events?MATCH_epc=$(long 5000 x)"
+hc 200 -- -H "Accept: $(long 20000 a)" "${U}01/09520123456788/10/B%2F24"
+hc 200 -- -H "Accept-Language: $(long 20000 e)" "${U}01/09520123456788/10/B%2F24"
+hc 431 414 -- -H "Accept: $(long 100000 a)" "${U}01/09520123456788/10/B%2F24"
+hc 200 -- $(for i in $(seq 1 200); do printf -- '-H X-%d:y ' "$i"; done) "${U}00/095201230000000011"
+hc 400 -- "${U}events?$(for i in $(seq 1 17); do printf 'perPage=1&'; done)"
+hc 400 -- "${U}events?$(for i in $(seq 1 300); do printf 'a%d=1&' "$i"; done)"
+hc 400 000 -- "${U}events?$(for i in $(seq 1 3000); do printf 'a=&'; done)"
+hc 400 404 -- "${U}01/09520123456788/10/B%2F24?lang=$(long 2000 e)"
+hc 400 -- "${U}events?perPage=99999999999999999999999"
+hc 400 -- "${U}events?nextPageToken=$(long 900 9).1"
+hc 400 -- "${U}events?GE_eventTime=$(long 500 9)"
+hc 405 -- -X PUT -d x "${U}events"
+hc 200 -- "${U}01/09520123456788/10/B%2F24"
+kill -0 "$spid" || fail "serve died on hostile input"
 # The injection attempts changed nothing.
 [ "$(psql -Atc 'SELECT count(*) FROM events')" = 6 ] || fail "events table changed"
 kill "$spid"; wait "$spid" || fail "server did not stop cleanly"

@@ -8,6 +8,7 @@
 # Sourced:     . tests/rig/pg.sh; pg_start || exit 77; ...; pg_stop
 #              pg_start exports PGHOST (the socket folder), PGUSER, PGDATABASE
 #              and PG_RIG_DIR; on failure it prints why and returns 1.
+#              pg_down / pg_up stop and start the same server (a restart).
 # Standalone:  tests/rig/pg.sh start [PID]  prints "export ..." lines for eval;
 #              with PID, a watchdog stops the server once that process is gone
 #              (a test binary that crashes leaves nothing running)
@@ -88,6 +89,19 @@ pg_stop_dir() {
 pg_stop() {
     pg_stop_dir "${PG_RIG_DIR:-}"
     unset PG_RIG_DIR
+}
+
+# Stops the running server (fast shutdown: sessions are cut) and keeps its
+# data, so pg_up starts it again: a PostgreSQL restart for clients to live
+# through.
+pg_down() {
+    pg_rig_as "$PG_BIN/pg_ctl" -D "$PG_RIG_DIR/data" -m fast -w -t 60 stop >/dev/null
+}
+
+pg_up() {
+    pg_rig_as "$PG_BIN/pg_ctl" -D "$PG_RIG_DIR/data" -l "$PG_RIG_DIR/sock/server.log" -w -t 60 \
+        -o "-c listen_addresses='' -c unix_socket_directories='$PG_RIG_DIR/sock' ${PG_RIG_OPTS:-}" \
+        start >/dev/null
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
