@@ -471,8 +471,9 @@ record_export(struct db *db, const struct bundle_info *bi, const uint8_t *seal_p
     rc = db_export_record(db, &e, err);
     /* The header fields the exports table lacks, so the bundle can be made again byte for byte. */
     snprintf(detail, sizeof detail,
-             "last_receipt_seq_seen=%" PRIu64 " master_data_version=%" PRIu64 " md=%" PRIu64,
-             h->last_receipt_seq_seen, h->master_data_version, bi->n_masterdata);
+             "last_receipt_seq_seen=%" PRIu64 " master_data_version=%" PRIu64 " md=%" PRIu64
+             " st=%s",
+             h->last_receipt_seq_seen, h->master_data_version, bi->n_masterdata, h->station);
     if (seal_pk != NULL) {
         /* Which bundles were sealed: a lost copy of one is never remade in plain text. */
         seal_fingerprint(seal_pk, fp);
@@ -655,6 +656,23 @@ recorded_header(const struct db_export *e, const struct sig_pubkey *pub, const c
 }
 
 /*
+ * The station id a bundle was signed under, from its verified trusted
+ * comment (station.id may have been set since); `fallback` when absent.
+ */
+static const char *
+comment_station(const char *trusted, const char *fallback, char out[BUNDLE_STATION_MAX])
+{
+    const char *p = strstr(trusted, " st=");
+    size_t n = p != NULL ? strcspn(p + 4, " ") : 0;
+
+    if (n == 0 || n >= BUNDLE_STATION_MAX)
+        return fallback;
+    memcpy(out, p + 4, n);
+    out[n] = '\0';
+    return out;
+}
+
+/*
  * 0 when the spool holds bundle e as recorded: a plain payload whose hash
  * is the recorded one, or a sealed one (whose plain hash only the portal
  * can see) — and, either way, a signature by this station's key over the
@@ -666,10 +684,10 @@ spool_check(const struct sync_paths *p, const struct db_export *e, const struct 
 {
     struct sig_file *sf = malloc(sizeof *sf);
     struct bundle_header h;
-    char path[4200], hex[65], comment[512];
+    char path[4200], hex[65], comment[512], st_id[BUNDLE_STATION_MAX];
     uint8_t b2[SIG_B2_256_LEN] = {0}, head[8];
     struct stat st;
-    int fd = -1, rc = 0, sealed = 0;
+    int fd = -1, rc = 0, sealed = 0, sig_bad = 0;
 
     snprintf(path, sizeof path, "%s/%s", p->spool, e->file_name);
     if (sf == NULL)
@@ -688,12 +706,17 @@ spool_check(const struct sync_paths *p, const struct db_export *e, const struct 
         rc = tt_err_set(err, TT_ECORRUPT, "sync",
                         "the spool copy of %s is damaged (hash differs from the record)",
                         e->file_name);
-    recorded_header(e, pub, station, &h);
     snprintf(path, sizeof path, "%s/%s.minisig", p->spool, e->file_name);
-    if (rc == 0 &&
-        (sig_file_read(path, sf, NULL) != 0 || sig_verify_hash(pub, sf, b->hash512, NULL) != 0 ||
-         bundle_trusted_comment(&h, comment, sizeof comment) != 0 ||
-         strcmp(comment, sf->trusted) != 0))
+    if (rc == 0)
+        sig_bad =
+            sig_file_read(path, sf, NULL) != 0 || sig_verify_hash(pub, sf, b->hash512, NULL) != 0;
+    if (rc == 0 && !sig_bad) {
+        /* Signed by us, so its station field is the one the bundle was made under. */
+        recorded_header(e, pub, comment_station(sf->trusted, station, st_id), &h);
+        sig_bad = bundle_trusted_comment(&h, comment, sizeof comment) != 0 ||
+                  strcmp(comment, sf->trusted) != 0;
+    }
+    if (rc == 0 && sig_bad)
         rc = tt_err_set(err, TT_ECORRUPT, "sync",
                         "the spool signature of %s is missing or does not match the record",
                         e->file_name);
@@ -709,6 +732,7 @@ struct export_note {
     int found;
     uint64_t receipt_seen, md_version, n_md;
     int has_md, sealed;
+    char station[BUNDLE_STATION_MAX]; /* "" for bundles made before it was noted */
 };
 
 static int
@@ -725,6 +749,8 @@ find_note(void *ctx, const struct db_audit_row *row)
     md = strstr(d, " md=");
     n->has_md = md != NULL && sscanf(md, " md=%" SCNu64, &n->n_md) == 1;
     n->sealed = strstr(d, " sealed=") != NULL;
+    n->station[0] = '\0';
+    comment_station(d, NULL, n->station);
     n->found = 1;
     return 0;
 }
@@ -762,7 +788,7 @@ spool_rebuild(struct db *db, const struct sync_paths *p, const struct db_export 
                           "text: set the portal seal key again to seal it anew",
                           e->file_name);
     memset(&bi, 0, sizeof bi);
-    recorded_header(e, pub, station, &bi.header);
+    recorded_header(e, pub, note.station[0] != '\0' ? note.station : station, &bi.header);
     bi.header.last_receipt_seq_seen = note.receipt_seen;
     bi.header.master_data_version = note.md_version;
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp", p->spool, e->file_name);

@@ -38,6 +38,14 @@ cmp "orig/$sd/b-00000002.ndjson.gz.minisig" "s2/$sd/b-00000002.ndjson.gz.minisig
 cmp "orig/$sd/b-00000001.ndjson.gz" "s2/$sd/b-00000001.ndjson.gz" || fail "emptied copy not remade"
 [ "$(sqlite3 st.db "SELECT count(*) FROM audit WHERE action = 'sync.spool.remade'")" -ge 4 ] || fail "not audited"
 
+# The station id set since: a copy is checked and made again under the id it was signed with.
+sqlite3 st.db "UPDATE settings SET value = 'st-renamed' WHERE key = 'station.id'"
+rm spool/b-00000002.ndjson.gz
+tt export --to s4 2>/dev/null || fail "export after station.id changed"
+cmp "orig/$sd/b-00000002.ndjson.gz" s4/tramtem/st-renamed/b-00000002.ndjson.gz || fail "remade under the new id"
+cmp "orig/$sd/b-00000001.ndjson.gz.minisig" s4/tramtem/st-renamed/b-00000001.ndjson.gz.minisig || fail "re-signed"
+sqlite3 st.db "UPDATE settings SET value = 'st-demo0001' WHERE key = 'station.id'"
+
 # The store changed (a product renamed): bundle 1 cannot come out the same. The export stops,
 # says so, and nothing different is written under the number, in the spool or on the stick.
 sqlite3 st.db "UPDATE products SET name_vi = 'Đổi tên' WHERE id = (SELECT min(id) FROM products)"
