@@ -12,6 +12,7 @@
 #define CORE_WAIT_MAX  64 /* printed labels waiting to be scanned back */
 #define CORE_CASES_MAX CORE_ITEMS_MAX
 #define CORE_PIN_MIN   4
+#define CORE_BAR_CELLS 40 /* the export's bar: fits 80 columns with its percentage */
 
 struct core_wait {
     int64_t label_id;

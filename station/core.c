@@ -752,12 +752,56 @@ tick(struct core *c)
         c->v.msg = CORE_MSG_NONE;
         c->v.msg_detail[0] = '\0';
         c->msg_until_ms = 0;
+        if (!c->exporting)
+            c->v.export_bar[0] = '\0'; /* the bar goes with the news of the export */
     }
     if (c->job_label_id != 0 && !c->job_warned &&
         c->now_ms - c->job_since_ms >= c->cfg.job_timeout_ms) {
         c->job_warned = 1;
         core_msg(c, CORE_MSG_PRINTER_SLOW, CORE_LVL_WARN, NULL);
     }
+}
+
+/* ---- export to the USB stick --------------------------------------------------- */
+
+/* What the operator is told when the export stopped, from the exporter's reason. */
+static enum core_msg
+export_failed_msg(const struct core_event *ev)
+{
+    if (ev->u.export.code == TT_EDEVICE || ev->u.export.why == PROGRESS_E_NOSTICK)
+        return CORE_MSG_EXPORT_NO_STICK;
+    switch (ev->u.export.why) {
+    case PROGRESS_E_IO:
+        return CORE_MSG_EXPORT_PULLED;
+    case PROGRESS_E_ROFS:
+        return CORE_MSG_EXPORT_READ_ONLY;
+    case PROGRESS_E_NOSPC:
+        return CORE_MSG_EXPORT_FULL;
+    case PROGRESS_E_NOKEY:
+        return CORE_MSG_EXPORT_NO_KEY;
+    default:
+        return CORE_MSG_EXPORT_FAILED;
+    }
+}
+
+static void
+export_ended(struct core *c, const struct core_event *ev)
+{
+    static const enum core_msg done[] = {[PROGRESS_KEPT] = CORE_MSG_EXPORTED,
+                                         [PROGRESS_UNMOUNTED] = CORE_MSG_EXPORTED_UNMOUNTED,
+                                         [PROGRESS_EJECTED] = CORE_MSG_EXPORTED_EJECTED};
+    enum progress_release r = ev->u.export.release;
+
+    c->exporting = 0;
+    if (ev->u.export.code != 0) {
+        /* The reason replaces the bar: it is what the operator must act on. */
+        c->v.export_bar[0] = '\0';
+        core_msg(c, export_failed_msg(ev), CORE_LVL_ERROR, ev->u.export.detail);
+        return;
+    }
+    progress_bar(1, 1, CORE_BAR_CELLS, c->v.export_bar, sizeof c->v.export_bar);
+    core_msg(c, (size_t)r < sizeof done / sizeof done[0] ? done[r] : CORE_MSG_EXPORTED, CORE_LVL_OK,
+             ev->u.export.detail);
 }
 
 /* ---- keys -------------------------------------------------------------------- */
@@ -909,6 +953,7 @@ do_action(struct core *c, enum core_action a)
         db_audit_add(c->db, "kiosk.export", "", "", NULL);
         core_push_fx(c, CORE_FX_EXPORT, 0, 0);
         core_msg(c, CORE_MSG_EXPORTING, CORE_LVL_WARN, NULL);
+        progress_bar(0, 1, CORE_BAR_CELLS, c->v.export_bar, sizeof c->v.export_bar);
         break;
     default:
         break;
@@ -1072,12 +1117,12 @@ core_handle(struct core *c, const struct core_event *ev)
         tick(c);
         break;
     case CORE_EV_EXPORT:
-        c->exporting = 0;
-        core_msg(c,
-                 ev->u.export.code == 0            ? CORE_MSG_EXPORTED
-                 : ev->u.export.code == TT_EDEVICE ? CORE_MSG_EXPORT_NO_STICK
-                                                   : CORE_MSG_EXPORT_FAILED,
-                 ev->u.export.code == 0 ? CORE_LVL_OK : CORE_LVL_ERROR, ev->u.export.detail);
+        export_ended(c, ev);
+        break;
+    case CORE_EV_EXPORT_PROGRESS:
+        if (c->exporting)
+            progress_bar(ev->u.export.done, ev->u.export.total, CORE_BAR_CELLS, c->v.export_bar,
+                         sizeof c->v.export_bar);
         break;
     }
     c->v.n_waiting_scan = c->n_wait;

@@ -30,6 +30,7 @@
 
 #include "../common/tt.h"
 #include "../db/db.h"
+#include "progress.h"
 
 struct core;
 
@@ -94,7 +95,8 @@ enum core_event_kind {
     CORE_EV_JOB,
     CORE_EV_DEVICE,
     CORE_EV_TICK,
-    CORE_EV_EXPORT, /* the export to the USB stick ended */
+    CORE_EV_EXPORT,          /* the export to the USB stick ended */
+    CORE_EV_EXPORT_PROGRESS, /* the export wrote or read back more bytes */
 };
 
 struct core_event {
@@ -126,8 +128,11 @@ struct core_event {
             enum core_dev_state state;
         } device;
         struct {
-            int code;           /* 0, TT_EDEVICE (no stick) or another TT_E* */
-            const char *detail; /* borrowed, may be NULL: what the exporter said */
+            int code;                      /* 0, TT_EDEVICE (no stick) or another TT_E* */
+            const char *detail;            /* borrowed, may be NULL: what the exporter said */
+            enum progress_release release; /* code 0: what became of the stick */
+            enum progress_error why;       /* code != 0: the exporter's reason, if it said */
+            uint64_t done, total;          /* CORE_EV_EXPORT_PROGRESS: bytes so far */
         } export;
     } u;
 };
@@ -210,6 +215,12 @@ enum core_msg {
     CORE_MSG_EXPORTED,
     CORE_MSG_EXPORT_NO_STICK,
     CORE_MSG_EXPORT_FAILED,
+    CORE_MSG_EXPORTED_UNMOUNTED, /* written, checked, unmounted: pull it out */
+    CORE_MSG_EXPORTED_EJECTED,   /* written, checked, unmounted and powered off */
+    CORE_MSG_EXPORT_PULLED,      /* a write or read-back failed mid-way */
+    CORE_MSG_EXPORT_READ_ONLY,
+    CORE_MSG_EXPORT_FULL,
+    CORE_MSG_EXPORT_NO_KEY,
     CORE_MSG_COUNT,
 };
 
@@ -294,6 +305,9 @@ struct core_view {
 
     enum core_pending pending;
     struct core_summary summary;
+
+    /* the export's bar ("[####....]  42%") while it runs and after it succeeded, else "" */
+    char export_bar[64];
 };
 
 /* ---- configuration and life cycle ----------------------------------------- */

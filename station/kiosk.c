@@ -23,6 +23,7 @@
 #include "../scanners/scale.h"
 #include "../scanners/scanner.h"
 #include "core.h"
+#include "progress.h"
 #include "ui/ui.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -81,6 +82,11 @@ struct kiosk {
     int export_fd;    /* its stdout+stderr */
     char export_out[1024];
     size_t export_len;
+    int export_prog_fd; /* its --progress-fd channel (progress.h) */
+    struct progress_reader export_reader;
+    enum progress_release export_release; /* what the channel said last */
+    enum progress_error export_why;
+    int64_t export_now; /* the time stamp for events from the channel */
 };
 
 /* ---- simulated devices (demo) ----------------------------------------------- */
@@ -243,12 +249,15 @@ read_scanner(struct kiosk *k, int64_t now)
     return n > 0;
 }
 
-/* ---- export: `tramtem export` in a child, its words shown when it ends ---------- */
+/* ---- export: `tramtem export` in a child, its progress and words shown ---------- */
 
 /*
- * The export (signing, the stick's write protocol, read-back) is the CLI's
- * `tramtem export`; the kiosk runs that same program as a child, with no
- * shell and no terminal, and shows its last line. The screen stays alive.
+ * The export (signing, the stick's write protocol, read-back, releasing the
+ * stick) is the CLI's `tramtem export`; the kiosk runs that same program as
+ * a child, with no shell and no terminal, so the screen stays alive however
+ * slow the stick is, and a crash in the export cannot take the kiosk down.
+ * The child reports progress on a second pipe (--progress-fd 3, progress.h);
+ * its translated words on stdout/stderr give the reason when it fails.
  */
 static void
 export_done(struct kiosk *k, int code, const char *detail, int64_t now)
@@ -257,20 +266,64 @@ export_done(struct kiosk *k, int code, const char *detail, int64_t now)
 
     ev.u.export.code = code;
     ev.u.export.detail = detail;
+    ev.u.export.release = k->export_release;
+    ev.u.export.why = k->export_why;
     core_handle(k->core, &ev);
+}
+
+static void
+export_channel_msg(void *ctx, const struct progress_msg *m)
+{
+    struct kiosk *k = ctx;
+    struct core_event ev = {.kind = CORE_EV_EXPORT_PROGRESS, .now_ms = k->export_now};
+
+    if (m->kind == PROGRESS_RELEASE)
+        k->export_release = m->release;
+    else if (m->kind == PROGRESS_ERROR)
+        k->export_why = m->error;
+    if (m->kind != PROGRESS_BYTES)
+        return;
+    ev.u.export.done = m->done;
+    ev.u.export.total = m->total;
+    core_handle(k->core, &ev);
+}
+
+/* Reads what the channel has; 1 when something came. */
+static int
+export_channel_read(struct kiosk *k, int64_t now)
+{
+    char buf[512];
+    ssize_t n;
+    int got = 0;
+
+    k->export_now = now;
+    while ((n = read(k->export_prog_fd, buf, sizeof buf)) > 0) {
+        progress_feed(&k->export_reader, buf, (size_t)n, export_channel_msg, k);
+        got = 1;
+    }
+    return got;
 }
 
 static void
 export_start(struct kiosk *k, int64_t now)
 {
     char self[PATH_MAX];
-    char *argv[10];
-    int p[2], n = 0;
+    char *argv[14];
+    int p[2], q[2], n = 0;
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
 
     if (k->export_pid != 0)
         return;
+    k->export_release = PROGRESS_KEPT;
+    k->export_why = PROGRESS_E_OTHER;
+    memset(&k->export_reader, 0, sizeof k->export_reader);
     if (len <= 0 || pipe2(p, O_CLOEXEC) != 0) {
+        export_done(k, TT_EIO, strerror(errno), now);
+        return;
+    }
+    if (pipe2(q, O_CLOEXEC) != 0) {
+        close(p[0]);
+        close(p[1]);
         export_done(k, TT_EIO, strerror(errno), now);
         return;
     }
@@ -281,6 +334,8 @@ export_start(struct kiosk *k, int64_t now)
     argv[n++] = (char *)(uintptr_t) "--db";
     argv[n++] = (char *)(uintptr_t)k->o->db_path;
     argv[n++] = (char *)(uintptr_t) "export";
+    argv[n++] = (char *)(uintptr_t) "--progress-fd";
+    argv[n++] = (char *)(uintptr_t) "3";
     if (k->o->export_to != NULL) {
         argv[n++] = (char *)(uintptr_t) "--to";
         argv[n++] = (char *)(uintptr_t)k->o->export_to;
@@ -293,36 +348,50 @@ export_start(struct kiosk *k, int64_t now)
         dup2(nul, 0);
         dup2(p[1], 1);
         dup2(p[1], 2);
+        /* dup2 onto itself would keep close-on-exec: clear it by hand then. */
+        if ((q[1] == 3 ? fcntl(3, F_SETFD, 0) : dup2(q[1], 3)) < 0)
+            _exit(127);
         execv(self, argv);
         _exit(127);
     }
     close(p[1]);
+    close(q[1]);
     if (k->export_pid < 0) {
         k->export_pid = 0;
         close(p[0]);
+        close(q[0]);
         export_done(k, TT_EIO, strerror(errno), now);
         return;
     }
     k->export_fd = p[0];
+    k->export_prog_fd = q[0];
     k->export_len = 0;
     fcntl(k->export_fd, F_SETFL, O_NONBLOCK);
+    fcntl(k->export_prog_fd, F_SETFL, O_NONBLOCK);
 }
 
-/* The last non-empty line of what the exporter said, without "tramtem: ". */
+/*
+ * Why the exporter stopped, in the user's language: its first "tramtem: "
+ * line (the specific reason; later ones are general), else its last line.
+ */
 static const char *
-export_last_line(struct kiosk *k)
+export_reason(struct kiosk *k)
 {
-    char *s = k->export_out, *line;
+    char *s = k->export_out, *line, *end;
     size_t n = k->export_len;
 
     while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
         n--;
     s[n] = '\0';
+    line = strncmp(s, "tramtem: ", 9) == 0 ? s : strstr(s, "\ntramtem: ");
+    if (line != NULL) {
+        line += *line == '\n' ? 10 : 9;
+        if ((end = strchr(line, '\n')) != NULL)
+            *end = '\0';
+        return line;
+    }
     line = strrchr(s, '\n');
-    line = line != NULL ? line + 1 : s;
-    if (strncmp(line, "tramtem: ", 9) == 0)
-        line += 9;
-    return line;
+    return line != NULL ? line + 1 : s;
 }
 
 static int
@@ -330,10 +399,11 @@ export_poll(struct kiosk *k, int64_t now)
 {
     char buf[512];
     ssize_t n;
-    int status = 0;
+    int status = 0, got, ok;
 
     if (k->export_pid == 0)
         return 0;
+    got = export_channel_read(k, now);
     while ((n = read(k->export_fd, buf, sizeof buf)) > 0) {
         size_t room = sizeof k->export_out - 1;
 
@@ -349,15 +419,18 @@ export_poll(struct kiosk *k, int64_t now)
         k->export_len += (size_t)n;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        return 0;
+        return got;
     close(k->export_fd);
     waitpid(k->export_pid, &status, 0);
     k->export_pid = 0;
+    export_channel_read(k, now); /* the child is gone: the rest of the channel is in the pipe */
+    close(k->export_prog_fd);
+    ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     export_done(k,
-                WIFEXITED(status) && WEXITSTATUS(status) == 0    ? 0
+                ok                                               ? 0
                 : WIFEXITED(status) && WEXITSTATUS(status) == 69 ? TT_EDEVICE
                                                                  : TT_EIO,
-                export_last_line(k), now);
+                ok ? NULL : export_reason(k), now);
     return 1;
 }
 
@@ -431,8 +504,10 @@ loop(struct kiosk *k)
             pfd[n++] = (struct pollfd){.fd = scale_fd(k->scale), .events = POLLIN};
         if (k->scanner != NULL && scanner_fd(k->scanner) >= 0)
             pfd[n++] = (struct pollfd){.fd = scanner_fd(k->scanner), .events = POLLIN};
-        if (k->export_pid != 0)
+        if (k->export_pid != 0) {
             pfd[n++] = (struct pollfd){.fd = k->export_fd, .events = POLLIN};
+            pfd[n++] = (struct pollfd){.fd = k->export_prog_fd, .events = POLLIN};
+        }
         nj = kiosk_printer_fds(k->printer, jobs, 16);
         for (int i = 0; i < nj; i++)
             pfd[n++] = (struct pollfd){.fd = jobs[i], .events = POLLIN};
@@ -522,6 +597,7 @@ kiosk_run(const struct kiosk_opts *o, struct tt_err *err)
     ui_close(k.ui);
     if (k.export_pid != 0) { /* let a running export finish its write protocol */
         close(k.export_fd);
+        close(k.export_prog_fd);
         waitpid(k.export_pid, NULL, 0);
     }
     /* Jobs still out are left to CUPS; their labels stay `sent` and show up after a restart. */

@@ -175,6 +175,17 @@ static const char *const msg_words[CORE_MSG_COUNT] = {
     [CORE_MSG_EXPORT_NO_STICK] = N_("No USB stick found: plug one in and press F5 again."),
     [CORE_MSG_EXPORT_FAILED] =
         N_("The export did not finish (see below): try again or call the manager."),
+    [CORE_MSG_EXPORTED_UNMOUNTED] =
+        N_("Records written and checked; the USB stick was unmounted: pull it out now."),
+    [CORE_MSG_EXPORTED_EJECTED] =
+        N_("Records written and checked; the USB stick was ejected: pull it out now."),
+    [CORE_MSG_EXPORT_PULLED] =
+        N_("Writing to the USB stick failed (pulled out?): plug it in, press F5 again."),
+    [CORE_MSG_EXPORT_READ_ONLY] =
+        N_("The USB stick is read-only: slide its lock switch off or use another one."),
+    [CORE_MSG_EXPORT_FULL] =
+        N_("The USB stick is full: free some space or use another one, then press F5."),
+    [CORE_MSG_EXPORT_NO_KEY] = N_("No station key yet: ask the manager to run 'tramtem key init'."),
 };
 
 static const char *const action_words[CORE_ACT_COUNT] = {
@@ -293,8 +304,13 @@ draw_message(struct ui *ui, const struct core_view *v)
     ui_putf(y + 1, 1, ui->cols - 2, "%s%s", v->level == CORE_LVL_ERROR ? "!! " : "",
             _(msg_words[v->msg]));
     attrset(A_NORMAL);
-    if (v->msg_detail[0] != '\0')
+    if (v->msg_detail[0] != '\0') {
         ui_put(y + 2, 3, ui->cols - 4, v->msg_detail);
+    } else if (v->export_bar[0] != '\0') { /* the export's progress, under its words */
+        attrset(A_BOLD);
+        ui_put(y + 2, 3, ui->cols - 4, v->export_bar);
+        attrset(A_NORMAL);
+    }
 }
 
 static void

@@ -787,6 +787,81 @@ export_is_an_effect_with_an_answer(void **state)
     t_free(t);
 }
 
+/* Progress from the exporter fills the bar; the outcome picks the words. */
+static void
+export_shows_progress_then_what_became_of_the_stick(void **state)
+{
+    struct t *t = t_new();
+    struct core_event p = {.kind = CORE_EV_EXPORT_PROGRESS};
+    struct core_event end = {.kind = CORE_EV_EXPORT};
+
+    (void)state;
+    sign_in(t, 1, "2468");
+    /* progress without an export running is ignored */
+    p.u.export.done = 5;
+    p.u.export.total = 10;
+    core_handle(t->core, &p);
+    assert_string_equal(V(t)->export_bar, "");
+    key(t, CORE_KEY_F5);
+    assert_int_equal(V(t)->msg, CORE_MSG_EXPORTING);
+    assert_non_null(strstr(V(t)->export_bar, "   0%"));
+    p.now_ms = t->now;
+    p.u.export.done = 420;
+    p.u.export.total = 1000;
+    core_handle(t->core, &p);
+    assert_string_equal(V(t)->export_bar, "[################........................]  42%");
+    assert_int_equal(V(t)->msg, CORE_MSG_EXPORTING);
+    end.now_ms = t->now;
+    end.u.export.release = PROGRESS_EJECTED;
+    core_handle(t->core, &end);
+    assert_int_equal(V(t)->msg, CORE_MSG_EXPORTED_EJECTED);
+    assert_int_equal(V(t)->level, CORE_LVL_OK);
+    assert_non_null(strstr(V(t)->export_bar, "] 100%"));
+    tick(t, 7000); /* the good news fades, and the bar with it */
+    assert_int_equal(V(t)->msg, CORE_MSG_NONE);
+    assert_string_equal(V(t)->export_bar, "");
+
+    key(t, CORE_KEY_F5);
+    end.u.export.release = PROGRESS_UNMOUNTED;
+    core_handle(t->core, &end);
+    assert_int_equal(V(t)->msg, CORE_MSG_EXPORTED_UNMOUNTED);
+
+    /* mid-way failure: the reason replaces the bar and stays */
+    key(t, CORE_KEY_F5);
+    p.u.export.done = 300;
+    core_handle(t->core, &p);
+    end.u.export.code = TT_EIO;
+    end.u.export.why = PROGRESS_E_IO;
+    end.u.export.detail = "Ghi vào /media/usb thất bại";
+    core_handle(t->core, &end);
+    assert_int_equal(V(t)->msg, CORE_MSG_EXPORT_PULLED);
+    assert_int_equal(V(t)->level, CORE_LVL_ERROR);
+    assert_string_equal(V(t)->msg_detail, "Ghi vào /media/usb thất bại");
+    assert_string_equal(V(t)->export_bar, "");
+    tick(t, 60000);
+    assert_int_equal(V(t)->msg, CORE_MSG_EXPORT_PULLED);
+
+    static const struct {
+        enum progress_error why;
+        int code;
+        enum core_msg msg;
+    } reasons[] = {
+        {PROGRESS_E_ROFS, TT_EIO, CORE_MSG_EXPORT_READ_ONLY},
+        {PROGRESS_E_NOSPC, TT_EIO, CORE_MSG_EXPORT_FULL},
+        {PROGRESS_E_NOKEY, TT_EIO, CORE_MSG_EXPORT_NO_KEY},
+        {PROGRESS_E_NOSTICK, TT_EDEVICE, CORE_MSG_EXPORT_NO_STICK},
+        {PROGRESS_E_OTHER, TT_EIO, CORE_MSG_EXPORT_FAILED},
+    };
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
+        key(t, CORE_KEY_F5);
+        end.u.export.code = reasons[i].code;
+        end.u.export.why = reasons[i].why;
+        core_handle(t->core, &end);
+        assert_int_equal(V(t)->msg, reasons[i].msg);
+    }
+    t_free(t);
+}
+
 int
 main(void)
 {
@@ -803,6 +878,7 @@ main(void)
         cmocka_unit_test(lots_typed_closed_and_roles),
         cmocka_unit_test(new_lot_records_the_chosen_place),
         cmocka_unit_test(export_is_an_effect_with_an_answer),
+        cmocka_unit_test(export_shows_progress_then_what_became_of_the_stick),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
