@@ -108,10 +108,15 @@ session_open(const char *conninfo, struct portal_store **out, struct tt_err *err
     return 0;
 }
 
-/* Connects a busy slot if needed; called without the lock. */
+/*
+ * Connects a busy slot if needed, without the lock held while connecting.
+ * Only the borrowing thread writes s->st, under the lock, because
+ * slot_of() in other threads reads it.
+ */
 static int
 slot_connect(struct portal_pool *p, struct slot *s, struct tt_err *err)
 {
+    struct portal_store *st = NULL;
     double now = mono_s();
     int rc;
 
@@ -119,8 +124,11 @@ slot_connect(struct portal_pool *p, struct slot *s, struct tt_err *err)
         return 0;
     if (now < s->retry_at)
         return tt_err_set(err, TT_EDEVICE, "portal_pool", "PostgreSQL is not reachable");
-    rc = session_open(p->conninfo, &s->st, err);
+    rc = session_open(p->conninfo, &st, err);
+    pthread_mutex_lock(&p->lock);
+    s->st = st;
     s->retry_at = rc < 0 ? now + RETRY_S : 0;
+    pthread_mutex_unlock(&p->lock);
     return rc;
 }
 
