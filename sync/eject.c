@@ -9,15 +9,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-#define CAP_SYS_ADMIN_BIT 21 /* linux/capability.h */
+#define CAP_SYS_ADMIN_BIT 21    /* linux/capability.h */
+#define UDISKS_WAIT_MS    30000 /* power-off flushes the drive's cache: give it time */
 
 int
 eject_may_unmount(const char *status)
@@ -128,7 +131,12 @@ eject_plan(const struct stick *s, const struct eject_env *env, enum eject_how *h
     return 0;
 }
 
-/* Runs `udisksctl VERB --no-user-interaction -b DEV` quietly; returns its exit status. */
+/*
+ * Runs `udisksctl VERB --no-user-interaction -b DEV` quietly; returns its
+ * exit status, or -1. It gets none of our descriptors (the kiosk's progress
+ * pipe must close when we exit), and at most UDISKS_WAIT_MS: a D-Bus that
+ * never answers must not hold the export.
+ */
 static int
 run_udisksctl(const char *prog, const char *verb, const char *dev)
 {
@@ -138,8 +146,9 @@ run_udisksctl(const char *prog, const char *verb, const char *dev)
                     (char *)(uintptr_t) "-b",
                     (char *)(uintptr_t)dev,
                     NULL};
-    int status = 0;
-    pid_t pid = fork();
+    struct timespec tick = {0, 50 * 1000000};
+    int status = 0, waited = 0;
+    pid_t pid = fork(), r;
 
     if (pid == 0) {
         int nul = open("/dev/null", O_RDWR);
@@ -149,15 +158,22 @@ run_udisksctl(const char *prog, const char *verb, const char *dev)
             dup2(nul, 1);
             dup2(nul, 2);
         }
+        close_range(3, ~0U, 0);
         execv(prog, argv);
         _exit(127);
     }
     if (pid < 0)
         return -1;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
+    while ((r = waitpid(pid, &status, WNOHANG)) == 0 || (r < 0 && errno == EINTR)) {
+        if (waited >= UDISKS_WAIT_MS) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
             return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        nanosleep(&tick, NULL);
+        waited += 50;
+    }
+    return r == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 /* syncfs, then umount2 of exactly that mount point, checked once more on an open folder. */
