@@ -370,17 +370,35 @@ serial_pty_silent_port_is_not_a_scale(void **state)
 /* Plays a polled scale: answers each command line with a scripted reply. */
 struct responder {
     int master;
-    bool toledo; /* one-letter commands, 7E1 replies with the parity bit set */
+    bool toledo;          /* one-letter commands, 7E1 replies with the parity bit set */
+    pthread_mutex_t lock; /* guards log: the test reads it while we write */
     char log[256];
     size_t log_len;
     volatile bool stop;
 };
 
+/* Answers one MT-SICS command line (without its CR LF). */
+static int
+answer_sics(int fd, const char *line)
+{
+    const char *reply = strcmp(line, "SI") == 0  ? "S S      2.500 kg\r\n"
+                        : strcmp(line, "Z") == 0 ? "Z A\r\n"
+                                                 : NULL;
+
+    return reply != NULL && write(fd, reply, strlen(reply)) < 0 ? -1 : 0;
+}
+
+/*
+ * A scale on the pty's other end. Commands are taken line by line (or
+ * letter by letter for Toledo), however the reads split or join them: a
+ * poll and a zero can arrive in one read on a busy machine.
+ */
 static void *
 respond(void *arg)
 {
     struct responder *r = arg;
-    char buf[64];
+    char buf[64], line[64];
+    size_t line_len = 0;
 
     while (!r->stop) {
         struct pollfd p = {.fd = r->master, .events = POLLIN};
@@ -390,23 +408,44 @@ respond(void *arg)
         n = read(r->master, buf, sizeof buf);
         if (n <= 0)
             break;
+        pthread_mutex_lock(&r->lock);
         for (ssize_t i = 0; i < n && r->log_len < sizeof r->log - 1; i++)
             r->log[r->log_len++] = buf[i];
-        if (r->toledo) {
-            /* "W" -> STX " 1.234" CR, each byte with even parity in bit 7 */
-            static const uint8_t reply[] = {0x82, 0xA0, 0xB1, 0x2E, 0xB2, 0x33, 0xB4, 0x8D};
-            if (memchr(buf, 'W', (size_t)n) != NULL && write(r->master, reply, sizeof reply) < 0)
-                break;
-        } else if (memmem(buf, (size_t)n, "SI\r\n", 4) != NULL) {
-            const char *reply = "S S      2.500 kg\r\n";
-            if (write(r->master, reply, strlen(reply)) < 0)
-                break;
-        } else if (memmem(buf, (size_t)n, "Z\r\n", 3) != NULL) {
-            if (write(r->master, "Z A\r\n", 5) < 0)
-                break;
+        pthread_mutex_unlock(&r->lock);
+        for (ssize_t i = 0; i < n; i++) {
+            if (r->toledo) {
+                /* "W" -> STX " 1.234" CR, each byte with even parity in bit 7 */
+                static const uint8_t reply[] = {0x82, 0xA0, 0xB1, 0x2E, 0xB2, 0x33, 0xB4, 0x8D};
+                if ((buf[i] & 0x7f) == 'W' && write(r->master, reply, sizeof reply) < 0)
+                    return NULL;
+            } else if (buf[i] == '\n') {
+                line[line_len > 0 && line[line_len - 1] == '\r' ? line_len - 1 : line_len] = '\0';
+                if (answer_sics(r->master, line) < 0)
+                    return NULL;
+                line_len = 0;
+            } else if (line_len < sizeof line - 1) {
+                line[line_len++] = buf[i];
+            }
         }
     }
     return NULL;
+}
+
+/* Waits up to 5 s for the scale to have received `what`. */
+static bool
+responder_saw(struct responder *r, const char *what)
+{
+    for (int waited = 0; waited < 5000; waited += 10) {
+        bool seen;
+
+        pthread_mutex_lock(&r->lock);
+        seen = strstr(r->log, what) != NULL;
+        pthread_mutex_unlock(&r->lock);
+        if (seen)
+            return true;
+        poll(NULL, 0, 10);
+    }
+    return false;
 }
 
 static void
@@ -421,6 +460,7 @@ serial_pty_polled_sics_and_toledo(void **state)
     int i;
 
     (void)state;
+    pthread_mutex_init(&r.lock, NULL);
     pty_pair(&r.master, name, sizeof name);
     pthread_create(&th, NULL, respond, &r);
     snprintf(spec, sizeof spec, "serial:%s?proto=mt-sics", name);
@@ -430,16 +470,17 @@ serial_pty_polled_sics_and_toledo(void **state)
     assert_int_equal(w.state, SCALE_STABLE);
     assert_int_equal(w.ug, 2500 * G);
     assert_int_equal(scale_zero(s, &err), 0);
-    poll(NULL, 0, 100);
-    assert_non_null(strstr(r.log, "SI\r\n"));
-    assert_non_null(strstr(r.log, "Z\r\n"));
+    assert_true(responder_saw(&r, "SI\r\n"));
+    assert_true(responder_saw(&r, "Z\r\n"));
     scale_close(s);
     r.stop = true;
     pthread_join(th, NULL);
 
     /* Toledo 8217: 'W' polls; the parity bit a pty keeps is masked off. */
+    pthread_mutex_lock(&r.lock);
     memset(r.log, 0, sizeof r.log);
     r.log_len = 0;
+    pthread_mutex_unlock(&r.lock);
     r.stop = false;
     r.toledo = true;
     pthread_create(&th, NULL, respond, &r);
@@ -452,13 +493,13 @@ serial_pty_polled_sics_and_toledo(void **state)
     assert_int_equal(w.state, SCALE_STABLE);
     assert_int_equal(w.ug, 1234 * G);
     assert_int_equal(scale_tare(s, &err), 0);
-    poll(NULL, 0, 100);
-    assert_non_null(strchr(r.log, 'W'));
-    assert_non_null(strchr(r.log, 'T'));
+    assert_true(responder_saw(&r, "W"));
+    assert_true(responder_saw(&r, "T"));
     scale_close(s);
     r.stop = true;
     pthread_join(th, NULL);
     close(r.master);
+    pthread_mutex_destroy(&r.lock);
 }
 
 static void
