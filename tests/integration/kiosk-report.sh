@@ -45,7 +45,7 @@ rc=0; "$B" --db "$db" report weekly >/dev/null 2>&1 || rc=$?
 [ $rc = 2 ]
 # The kiosk itself needs a terminal; without one it says so (also as the default command).
 rc=0; "$B" --db "$db" </dev/null >"$T/out.txt" 2>&1 || rc=$?
-[ $rc = 2 ] && grep -q "terminal\|màn hình" "$T/out.txt"
+[ $rc = 2 ] && grep -q "terminal\|màn hình" "$T/out.txt" || { echo "check failed at line 48" >&2; exit 1; }
 rc=0; "$B" --db "$db" kiosk </dev/null >/dev/null 2>&1 || rc=$?
 [ $rc = 2 ]
 echo "report daily: ok"

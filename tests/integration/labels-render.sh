@@ -92,7 +92,7 @@ for _ in 1 2; do
     "$T" print --template dl-qr-50x50 --data "(01)09506000134352(10)A1(21)5" \
         --printer "file:$tmp/out" 2>>"$tmp/printed"
 done
-[ -f "$tmp/out/dl-qr-50x50-1.pdf" ] && [ -f "$tmp/out/dl-qr-50x50-2.pdf" ]
+[ -f "$tmp/out/dl-qr-50x50-1.pdf" ] && [ -f "$tmp/out/dl-qr-50x50-2.pdf" ] || { echo "check failed at line 95" >&2; exit 1; }
 pdfinfo "$tmp/out/dl-qr-50x50-2.pdf" | grep -q 'Page size: *141.73[0-9]* x 141.73[0-9]* pts'
 grep -q 'Đã in' "$tmp/printed"
 echo ok

@@ -29,7 +29,12 @@ for p in "${pids[@]}"; do wait "$p" || status=1; done
 pids=()
 cat "$tmp"/*.err 2>/dev/null || true
 [ $status -eq 0 ]
-[ ! -s "$tmp/A.err" ] && [ ! -s "$tmp/B.err" ] && [ ! -s "$tmp/reader.err" ]
+# The writers' stderr holds only their "Lot … opened." confirmations; the reader's nothing.
+if grep -hv '^Lot [AB]-[0-9]* opened\.$' "$tmp/A.err" "$tmp/B.err" | grep -q .; then
+    echo "a writer saw an error"; exit 1
+fi
+[ "$(grep -c . "$tmp/A.err")" -eq $n ] && [ "$(grep -c . "$tmp/B.err")" -eq $n ] || { echo "writers: confirmations missing"; exit 1; }
+[ ! -s "$tmp/reader.err" ] || { echo "the reader saw an error"; exit 1; }
 # Nothing lost: every lot has its event, seqs 1..2n, every line valid JSON.
 [ "$(tt events --json | wc -l)" -eq $((2 * n)) ]
 [ "$(tt events --json | jq -r '."tt:seq"' | sort -n | uniq | wc -l)" -eq $((2 * n)) ]

@@ -39,9 +39,9 @@ grep -q '^release kept$' chan.txt
 
 sed 's/ rw,nosuid,nodev / ro,nosuid,nodev /' mi >mi-ro
 rc=0; TRAMTEM_MOUNTINFO=$tmp/mi-ro tt export 2>ro.txt || rc=$?
-[ "$rc" = 74 ] && grep -q 'read-only' ro.txt
+[ "$rc" = 74 ] && grep -q 'read-only' ro.txt || { echo "check failed at line 42" >&2; exit 1; }
 
 head -2 mi >mi-none
 rc=0; TRAMTEM_MOUNTINFO=$tmp/mi-none tt export 2>none.txt || rc=$?
-[ "$rc" = 69 ] && grep -q 'No USB stick found' none.txt
+[ "$rc" = 69 ] && grep -q 'No USB stick found' none.txt || { echo "check failed at line 46" >&2; exit 1; }
 echo "discovery ok"

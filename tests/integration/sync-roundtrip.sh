@@ -23,7 +23,7 @@ fails tt key init 2>/dev/null                          # never replaced
 tt export --to stick 2>export.txt
 grep -q 'New bundles 1-1 with 3 events' export.txt
 b=stick/tramtem/st-demo0001/b-00000001.ndjson.gz
-[ -f "$b" ] && [ -f "$b.minisig" ]
+[ -f "$b" ] && [ -f "$b.minisig" ] || { echo "check failed at line 26" >&2; exit 1; }
 
 # tramtem verify, human and --json
 tt verify "$b" 2>verify.txt

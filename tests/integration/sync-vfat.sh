@@ -142,7 +142,7 @@ if [ ! -f out/status ]; then
 fi
 
 # 1. the normal export
-[ "$(cat out/export.rc)" = 0 ] && [ "$(cat out/verify1.rc)" = 0 ] && [ "$(cat out/verify2.rc)" = 0 ]
+[ "$(cat out/export.rc)" = 0 ] && [ "$(cat out/verify1.rc)" = 0 ] && [ "$(cat out/verify2.rc)" = 0 ] || { echo "check failed at line 145" >&2; exit 1; }
 grep -q '2 of 2 unacknowledged bundles copied and checked' out/export.txt
 # the host reads the image with mtools; the stock minisign checks the bundle
 mdir -i out/after-export.img ::/tramtem/st-demo0001 >mdir.txt
@@ -158,8 +158,8 @@ if grep -q BAD out/log.txt; then grep BAD out/log.txt; exit 1; fi
 ! grep -v 'reexport=0 verified=2' out/pull.txt | grep -q . || { echo "a re-export after a pull failed"; exit 1; }
 grep -q 'export=[1-9]' out/pull.txt                          # the pulls did fail the export
 # 3. read-only and full sticks are refused with their reason
-[ "$(cat out/ro.rc)" = 74 ] && grep -q 'read-only' out/ro.txt
-[ "$(cat out/full.rc)" = 74 ] && grep -q 'is full' out/full.txt
+[ "$(cat out/ro.rc)" = 74 ] && grep -q 'read-only' out/ro.txt || { echo "check failed at line 161" >&2; exit 1; }
+[ "$(cat out/full.rc)" = 74 ] && grep -q 'is full' out/full.txt || { echo "check failed at line 162" >&2; exit 1; }
 # 4. released only when found by itself, and not with --no-eject
 [ "$(cat out/to.mounted)" = 0 ]
 [ "$(cat out/keep.rc)" = 0 ]
