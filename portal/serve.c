@@ -89,7 +89,7 @@ collect_param(void *cls, enum MHD_ValueKind kind, const char *key, const char *v
     return MHD_YES;
 }
 
-/* Queues `body` with the headers every answer carries; `link` and `retry` are optional. */
+/* Queues `body` with the headers every answer carries (`link` optional; 503 gets Retry-After). */
 static enum MHD_Result
 send_body(struct MHD_Connection *c, unsigned status, const char *type, const char *body, size_t len,
           const char *link)
