@@ -153,7 +153,7 @@ endef
 $(foreach t,$(patsubst tests/unit/%.c,%,$(UNIT_SRC)),$(eval $(call unit_rule,$(t))))
 
 define bench_rule
-$(BUILD)/bench/$(1): $(BUILD)/obj/bench/$(patsubst bench-%,%,$(1)).o $(call libs_for,$(call bench_module,$(1)))
+$(BUILD)/bench/$(1): $(BUILD)/obj/bench/$(patsubst bench-%,%,$(1)).o $(SUPPORT_OBJ) $(call libs_for,$(call bench_module,$(1)))
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) $$(TEST_LIBS)
 endef

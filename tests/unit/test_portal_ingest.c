@@ -31,55 +31,14 @@
 #include "../../portal/trace.h"
 #include "../../sync/bundle.h"
 #include "../../sync/sig.h"
+#include "support/pg-rig.h"
 
-static char rig_dir[1024];
 static char tmp[1024];
 static struct portal_store *st;
 static struct sig_seckey *sk;
 static struct sig_pubkey pub;
 static char station[40];
 static const char *station_override; /* write_bundle: the header's station, NULL = the key's */
-
-/* Starts the private server; returns 0 or -1 (then the tests are skipped). */
-static int
-rig_start(void)
-{
-    char line[4096], *p, *q;
-    FILE *f;
-
-    setenv("PG_RIG_OPTS", "-c fsync=off", 1);
-    /* Our pid: the rig's watchdog stops the server even if this test crashes. */
-    snprintf(line, sizeof line, "tests/rig/pg.sh start %ld 2>/dev/null", (long)getpid());
-    f = popen(line, "r");
-    if (f == NULL || fgets(line, sizeof line, f) == NULL) {
-        if (f != NULL)
-            pclose(f);
-        return -1;
-    }
-    pclose(f);
-    p = strstr(line, "PG_RIG_DIR='");
-    q = p != NULL ? strchr(p + 12, '\'') : NULL;
-    if (q == NULL)
-        return -1;
-    snprintf(rig_dir, sizeof rig_dir, "%.*s", (int)(q - p - 12), p + 12);
-    snprintf(line, sizeof line, "%s/sock", rig_dir);
-    setenv("PGHOST", line, 1);
-    setenv("PGUSER", "postgres", 1);
-    setenv("PGDATABASE", "postgres", 1);
-    unsetenv("PGSERVICE");
-    return 0;
-}
-
-static void
-rig_stop(void)
-{
-    char cmd[1200];
-
-    if (rig_dir[0] == '\0')
-        return;
-    snprintf(cmd, sizeof cmd, "tests/rig/pg.sh stop '%s'", rig_dir);
-    assert_int_equal(system(cmd), 0);
-}
 
 /* An event of `seq` for lot LOT<lot> (same content for the same seq and lot). */
 static int
@@ -224,7 +183,7 @@ setup(void **state)
     char tpl[] = "/tmp/tt-portal-test.XXXXXX";
 
     (void)state;
-    if (rig_start() < 0)
+    if (pg_rig_start("-c fsync=off") < 0)
         return -1;
     assert_non_null(mkdtemp(tpl));
     snprintf(tmp, sizeof tmp, "%s", tpl);
@@ -245,7 +204,7 @@ teardown(void **state)
     (void)state;
     portal_store_close(st);
     sig_seckey_free(sk);
-    rig_stop();
+    assert_int_equal(pg_rig_stop(), 0);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
     return system(cmd);
 }

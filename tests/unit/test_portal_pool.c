@@ -24,8 +24,7 @@
 
 #include "../../portal/pool.h"
 #include "../../portal/store.h"
-
-static char rig_dir[1024];
+#include "support/pg-rig.h"
 
 static double
 now_s(void)
@@ -39,43 +38,15 @@ now_s(void)
 static int
 setup(void **state)
 {
-    char line[4096], *p, *q;
-    FILE *f;
-
     (void)state;
-    setenv("PG_RIG_OPTS", "-c fsync=off", 1);
-    /* Our pid: the rig's watchdog stops the server even if this test crashes. */
-    snprintf(line, sizeof line, "tests/rig/pg.sh start %ld 2>/dev/null", (long)getpid());
-    f = popen(line, "r");
-    if (f == NULL || fgets(line, sizeof line, f) == NULL) {
-        if (f != NULL)
-            pclose(f);
-        return -1;
-    }
-    pclose(f);
-    p = strstr(line, "PG_RIG_DIR='");
-    q = p != NULL ? strchr(p + 12, '\'') : NULL;
-    if (q == NULL)
-        return -1;
-    snprintf(rig_dir, sizeof rig_dir, "%.*s", (int)(q - p - 12), p + 12);
-    snprintf(line, sizeof line, "%s/sock", rig_dir);
-    setenv("PGHOST", line, 1);
-    setenv("PGUSER", "postgres", 1);
-    setenv("PGDATABASE", "postgres", 1);
-    unsetenv("PGSERVICE");
-    return 0;
+    return pg_rig_start("-c fsync=off");
 }
 
 static int
 teardown(void **state)
 {
-    char cmd[1200];
-
     (void)state;
-    if (rig_dir[0] == '\0')
-        return 0;
-    snprintf(cmd, sizeof cmd, "tests/rig/pg.sh stop '%s'", rig_dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return pg_rig_stop();
 }
 
 /* The first column of the first row of `sql` on st, into out. */
