@@ -4,24 +4,7 @@
 # and the screenshot is a real rendering (right size, text drawn, and the
 # English page renders differently).
 set -eu -o pipefail
-[ -z "${TT_TRACE:-}" ] || set -x
-top=$(pwd)
-P=${TT_PORTAL:-$top/build/tramtem-portal}
-[ -x "$P" ] || { echo "no portal binary at $P"; exit 77; }
-command -v chromium >/dev/null || { echo "chromium not installed (apt-get install chromium)"; exit 77; }
-tmp=$(mktemp -d)
-spid=
-. tests/rig/pg.sh
-. tests/rig/pg-bundle.sh
-cleanup() {
-    [ -z "$spid" ] || { kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true; }
-    pg_stop
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-PG_RIG_OPTS="-c fsync=off" pg_start || exit 77
-export TRAMTEM_PORTAL_KEY=$tmp/portal.key TRAMTEM_PORTAL_QUARANTINE=$tmp/q
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/rig/portal.sh chromium
 
 "$P" init 2>/dev/null
 mkdir "$tmp/a"; mkkey "$tmp/a"
@@ -33,11 +16,7 @@ mkbundle "$tmp/stick" "$tmp/a" 1 - 1 \
     "{\"type\":\"AggregationEvent\",\"eventID\":\"urn:uuid:2\",\"eventTime\":\"2026-11-20T09:00:00.000+07:00\",$E,\"action\":\"ADD\",\"bizStep\":\"packing\",\"parentID\":\"$DL/00/095201230000000011\",\"childQuantityList\":[{\"epcClass\":\"$DL/01/09520123456788/10/B24\",\"quantity\":120,\"uom\":\"KGM\"}]}" \
     "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:3\",\"eventTime\":\"2026-11-20T10:00:00.000+07:00\",$E,\"action\":\"OBSERVE\",\"bizStep\":\"shipping\",\"epcList\":[\"$DL/00/095201230000000011\"]}" >/dev/null
 "$P" ingest "$tmp/stick" >/dev/null 2>&1 || fail "ingest"
-"$P" serve --listen 127.0.0.1:0 >"$tmp/url" 2>"$tmp/serve.log" &
-spid=$!
-for i in $(seq 1 50); do [ -s "$tmp/url" ] && break; sleep 0.1; done
-U=$(cat "$tmp/url")
-[ -n "$U" ] || fail "server did not start"
+serve_start
 
 browse() { # browse OUT-FLAG URL
     timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \

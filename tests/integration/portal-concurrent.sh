@@ -3,17 +3,7 @@
 # one station, and another station's): both succeed, nothing is lost or
 # counted twice, the chains end where they should, no fork is invented.
 set -eu -o pipefail
-[ -z "${TT_TRACE:-}" ] || set -x
-top=$(pwd)
-P=${TT_PORTAL:-$top/build/tramtem-portal}
-[ -x "$P" ] || { echo "no portal binary at $P"; exit 77; }
-tmp=$(mktemp -d)
-. tests/rig/pg.sh
-. tests/rig/pg-bundle.sh
-trap 'pg_stop; rm -rf "$tmp"' EXIT
-PG_RIG_OPTS="-c fsync=off" pg_start || exit 77
-export TRAMTEM_PORTAL_KEY=$tmp/portal.key TRAMTEM_PORTAL_QUARANTINE=$tmp/q
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/rig/portal.sh
 n=${TT_FULL:+2000}
 n=${n:-300} # events per bundle
 

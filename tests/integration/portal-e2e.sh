@@ -4,19 +4,8 @@
 # ingests them into PostgreSQL; the events there equal the station's; the
 # portal's receipt, imported back by `tramtem import`, acknowledges them.
 set -eu -o pipefail
-[ -z "${TT_TRACE:-}" ] || set -x
-top=$(pwd)
-P=${TT_PORTAL:-$top/build/tramtem-portal}
-S=${TT_BIN:-$top/build/tramtem}
-[ -x "$P" ] && [ -x "$S" ] || { echo "portal or station binary missing"; exit 77; }
-command -v sqlite3 >/dev/null || { echo "sqlite3 not installed"; exit 77; }
-tmp=$(mktemp -d)
-. tests/rig/pg.sh
-trap 'pg_stop; rm -rf "$tmp"' EXIT
-PG_RIG_OPTS="-c fsync=off" pg_start || exit 77
+. tests/rig/portal.sh sqlite3
 export TRAMTEM_DB=$tmp/station.db XDG_CONFIG_HOME=$tmp/cfg XDG_DATA_HOME=$tmp/data
-export TRAMTEM_PORTAL_KEY=$tmp/portal.key TRAMTEM_PORTAL_QUARANTINE=$tmp/q
-fail() { echo "FAIL: $*"; exit 1; }
 
 # The station: demo cooperative, a key, a lot and three labels.
 "$S" init --demo >/dev/null 2>&1

@@ -4,18 +4,7 @@
 # duplicate stick, gap then fill, fork, tampered, unknown key, hostile
 # names), signed receipts that stock minisign verifies, trace, exit codes.
 set -eu -o pipefail
-[ -z "${TT_TRACE:-}" ] || set -x
-top=$(pwd)
-P=${TT_PORTAL:-$top/build/tramtem-portal}
-[ -x "$P" ] || { echo "no portal binary at $P"; exit 77; }
-command -v minisign >/dev/null || { echo "minisign not installed"; exit 77; }
-tmp=$(mktemp -d)
-. tests/rig/pg.sh
-. tests/rig/pg-bundle.sh
-trap 'pg_stop; rm -rf "$tmp"' EXIT
-PG_RIG_OPTS="-c fsync=off" pg_start || exit 77
-export TRAMTEM_PORTAL_KEY=$tmp/portal.key TRAMTEM_PORTAL_QUARANTINE=$tmp/q
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/rig/portal.sh minisign
 
 # Before init the schema is missing: a clear error, exit 1 (not a crash).
 set +e; "$P" --lang en station list 2>"$tmp/err"; rc=$?; set -e

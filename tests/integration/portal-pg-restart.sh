@@ -6,24 +6,7 @@
 # serve, on every worker; right after a restart no request sees the dead
 # session (it is made again and the read-only answer run once more).
 set -eu -o pipefail
-[ -z "${TT_TRACE:-}" ] || set -x
-top=$(pwd)
-P=${TT_PORTAL:-$top/build/tramtem-portal}
-[ -x "$P" ] || { echo "no portal binary at $P"; exit 77; }
-command -v curl >/dev/null || { echo "curl not installed"; exit 77; }
-tmp=$(mktemp -d)
-spid=
-. tests/rig/pg.sh
-. tests/rig/pg-bundle.sh
-cleanup() {
-    [ -z "$spid" ] || { kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true; }
-    pg_stop
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-PG_RIG_OPTS="-c fsync=off" pg_start || exit 77
-export TRAMTEM_PORTAL_KEY=$tmp/portal.key TRAMTEM_PORTAL_QUARANTINE=$tmp/q
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/rig/portal.sh curl
 
 "$P" init 2>/dev/null
 mkdir "$tmp/a"; mkkey "$tmp/a"
@@ -33,11 +16,7 @@ mkbundle "$tmp/stick" "$tmp/a" 1 - 1 \
     "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:1\",\"eventTime\":\"2026-11-20T07:00:00.000+07:00\",\"eventTimeZoneOffset\":\"+07:00\",\"action\":\"ADD\",\"bizStep\":\"commissioning\",\"quantityList\":[{\"epcClass\":\"$DL/01/09520123456788/10/B24\",\"quantity\":120,\"uom\":\"KGM\"}]}" >/dev/null
 "$P" ingest "$tmp/stick" >/dev/null 2>&1 || fail "ingest"
 
-"$P" serve --listen 127.0.0.1:0 --threads 3 >"$tmp/url" 2>"$tmp/serve.log" &
-spid=$!
-for i in $(seq 1 50); do [ -s "$tmp/url" ] && break; sleep 0.1; done
-U=$(cat "$tmp/url")
-[ -n "$U" ] || { cat "$tmp/serve.log"; fail "server did not start"; }
+serve_start --threads 3
 LOT="${U}01/09520123456788/10/B24"
 code() { curl -s -m 10 -o /dev/null -w '%{http_code}' "$@"; }
 
@@ -75,6 +54,5 @@ pg_down; pg_up
 for i in $(seq 1 6); do echo "$LOT"; done | xargs -P 3 -n 1 curl -s -m 10 -o /dev/null -w '%{http_code}\n' >"$tmp/unseen"
 [ "$(grep -c '^200$' "$tmp/unseen")" = 6 ] || { sort "$tmp/unseen" | uniq -c; fail "first requests after an unseen restart"; }
 kill -0 "$spid" || fail "serve died"
-kill "$spid"; wait "$spid" || fail "server did not stop cleanly"
-spid=
+serve_stop
 echo ok

@@ -6,24 +6,7 @@
 # requests (huge paths and headers, %00, broken UTF-8, hundreds of query
 # parameters) get a clean 4xx, never a 5xx.
 set -eu -o pipefail
-[ -z "${TT_TRACE:-}" ] || set -x
-top=$(pwd)
-P=${TT_PORTAL:-$top/build/tramtem-portal}
-[ -x "$P" ] || { echo "no portal binary at $P"; exit 77; }
-command -v curl >/dev/null || { echo "curl not installed"; exit 77; }
-tmp=$(mktemp -d)
-spid=
-. tests/rig/pg.sh
-. tests/rig/pg-bundle.sh
-cleanup() {
-    [ -z "$spid" ] || { kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true; }
-    pg_stop
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-PG_RIG_OPTS="-c fsync=off" pg_start || exit 77
-export TRAMTEM_PORTAL_KEY=$tmp/portal.key TRAMTEM_PORTAL_QUARANTINE=$tmp/q
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/rig/portal.sh curl
 
 "$P" init 2>/dev/null
 mkdir "$tmp/a" "$tmp/b"; mkkey "$tmp/a"; mkkey "$tmp/b"
@@ -43,11 +26,7 @@ mkbundle "$tmp/stick" "$tmp/b" 1 - 1 \
     "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:b1\",\"eventTime\":\"2026-11-21T05:30:00.000+07:00\",$E,\"action\":\"OBSERVE\",\"bizStep\":\"receiving\",\"epcList\":[\"$DL/00/095201230000000011\"]}" >/dev/null
 "$P" ingest "$tmp/stick" >/dev/null 2>&1 || fail "ingest"
 
-"$P" serve --listen 127.0.0.1:0 >"$tmp/url" 2>"$tmp/serve.log" &
-spid=$!
-for i in $(seq 1 50); do [ -s "$tmp/url" ] && break; sleep 0.1; done
-U=$(cat "$tmp/url")
-[ -n "$U" ] || { cat "$tmp/serve.log"; fail "server did not start"; }
+serve_start
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
 # The lot page (lot "B/24" travels percent-encoded): Vietnamese by default.
@@ -165,7 +144,6 @@ grep -qE '^(400|000)$' "$tmp/many.code" || fail "3000 parameters: $(cat "$tmp/ma
 kill -0 "$spid" || fail "serve died on hostile input"
 # The injection attempts changed nothing.
 [ "$(psql -Atc 'SELECT count(*) FROM events')" = 6 ] || fail "events table changed"
-kill "$spid"; wait "$spid" || fail "server did not stop cleanly"
-spid=
+serve_stop
 grep -qE 'Đã dừng|Stopped' "$tmp/serve.log" || fail "no clean stop message"
 echo ok

@@ -7,21 +7,9 @@
 # the receipt acknowledges it; a bundle sealed to another portal's key, or
 # sent to a portal without a seal key, is refused with the reason.
 set -eu -o pipefail
-[ -z "${TT_TRACE:-}" ] || set -x
-top=$(pwd)
-P=${TT_PORTAL:-$top/build/tramtem-portal}
-S=${TT_BIN:-$top/build/tramtem}
-[ -x "$P" ] && [ -x "$S" ] || { echo "portal or station binary missing"; exit 77; }
-command -v sqlite3 >/dev/null || { echo "sqlite3 not installed"; exit 77; }
-command -v minisign >/dev/null || { echo "minisign not installed"; exit 77; }
-tmp=$(mktemp -d)
-. tests/rig/pg.sh
-trap 'pg_stop; rm -rf "$tmp"' EXIT
-PG_RIG_OPTS="-c fsync=off" pg_start || exit 77
+. tests/rig/portal.sh sqlite3 minisign
 export TRAMTEM_LOCALEDIR=${BUILD:-$top/build}/locale
 export TRAMTEM_DB=$tmp/station.db XDG_CONFIG_HOME=$tmp/cfg XDG_DATA_HOME=$tmp/data
-export TRAMTEM_PORTAL_KEY=$tmp/portal.key TRAMTEM_PORTAL_QUARANTINE=$tmp/q
-fail() { echo "FAIL: $*"; exit 1; }
 S() { "$S" --lang en "$@"; }
 P() { "$P" --lang en "$@"; }
 

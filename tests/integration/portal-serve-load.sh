@@ -6,24 +6,12 @@
 # right; SIGTERM during a slow query stops the server promptly (the query
 # is cancelled) and cleanly.
 set -eu -o pipefail
-[ -z "${TT_TRACE:-}" ] || set -x
-top=$(pwd)
-P=${TT_PORTAL:-$top/build/tramtem-portal}
-[ -x "$P" ] || { echo "no portal binary at $P"; exit 77; }
-command -v curl >/dev/null || { echo "curl not installed"; exit 77; }
-tmp=$(mktemp -d)
-spid= lpid= cpid=
-. tests/rig/pg.sh
-. tests/rig/pg-bundle.sh
-cleanup() {
-    for p in $spid $lpid $cpid; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-    pg_stop
-    rm -rf "$tmp"
+. tests/rig/portal.sh curl
+lpid= cpid=
+portal_test_cleanup() {
+    local p
+    for p in $lpid $cpid; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 }
-trap cleanup EXIT
-PG_RIG_OPTS="-c fsync=off" pg_start || exit 77
-export TRAMTEM_PORTAL_KEY=$tmp/portal.key TRAMTEM_PORTAL_QUARANTINE=$tmp/q
-fail() { echo "FAIL: $*"; exit 1; }
 now() { date +%s.%N; }
 
 "$P" init 2>/dev/null
@@ -37,14 +25,6 @@ mkbundle "$tmp/stick" "$tmp/a" 1 - 1 \
     "{\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:3\",\"eventTime\":\"2026-11-20T10:00:00.000+07:00\",$E,\"action\":\"OBSERVE\",\"bizStep\":\"shipping\",\"epcList\":[\"$DL/00/095201230000000011\"]}" >/dev/null
 "$P" ingest "$tmp/stick" >/dev/null 2>&1 || fail "ingest"
 
-start_serve() {
-    : >"$tmp/url"
-    "$P" serve --listen 127.0.0.1:0 "$@" >"$tmp/url" 2>"$tmp/serve.log" &
-    spid=$!
-    for i in $(seq 1 50); do [ -s "$tmp/url" ] && break; sleep 0.1; done
-    U=$(cat "$tmp/url")
-    [ -n "$U" ] || { cat "$tmp/serve.log"; fail "server did not start"; }
-}
 # Holds the products table (ACCESS EXCLUSIVE) for $1 seconds, and waits until it has it.
 hold_products() {
     psql -Atq -c "BEGIN; LOCK TABLE products IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep($1); COMMIT;" \
@@ -58,7 +38,7 @@ hold_products() {
     fail "could not take the lock"
 }
 
-start_serve --threads 4
+serve_start --threads 4
 # The lot page reads the product's name: it waits for the lock.
 hold_products 6
 t0=$(now)
@@ -99,9 +79,7 @@ curl -s -o /dev/null -w '%{http_code}\n' "${U}01/09520123456788/10/B24" >"$tmp/c
 cpid=$!
 sleep 0.5
 t0=$(now)
-kill -TERM "$spid"
-wait "$spid" || fail "server did not stop cleanly"
-spid=
+serve_stop # SIGTERM; fails unless serve exits 0
 awk -v a="$t0" -v b="$(now)" 'BEGIN { exit !(b - a < 5) }' || fail "stopping took too long"
 wait "$cpid" || true; cpid=
 grep -qE '^(503|000)$' "$tmp/cut.code" || fail "cut request: $(cat "$tmp/cut.code")"

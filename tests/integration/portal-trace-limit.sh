@@ -7,24 +7,7 @@
 # everything: a Link to the next page exactly when there is one, filters
 # kept, no event twice or missing.
 set -eu -o pipefail
-[ -z "${TT_TRACE:-}" ] || set -x
-top=$(pwd)
-P=${TT_PORTAL:-$top/build/tramtem-portal}
-[ -x "$P" ] || { echo "no portal binary at $P"; exit 77; }
-command -v curl >/dev/null || { echo "curl not installed"; exit 77; }
-tmp=$(mktemp -d)
-spid=
-. tests/rig/pg.sh
-. tests/rig/pg-bundle.sh
-cleanup() {
-    [ -z "$spid" ] || { kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true; }
-    pg_stop
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-PG_RIG_OPTS="-c fsync=off" pg_start || exit 77
-export TRAMTEM_PORTAL_KEY=$tmp/portal.key TRAMTEM_PORTAL_QUARANTINE=$tmp/q
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/rig/portal.sh curl
 
 "$P" init 2>/dev/null
 mkdir "$tmp/a"; mkkey "$tmp/a"
@@ -84,17 +67,8 @@ for bad in 0 -1 x 100001 ''; do
 done
 
 # --- the lot page ----------------------------------------------------------------
-start_serve() {
-    : >"$tmp/url"
-    "$P" serve --listen 127.0.0.1:0 "$@" >"$tmp/url" 2>"$tmp/serve.log" &
-    spid=$!
-    for i in $(seq 1 50); do [ -s "$tmp/url" ] && break; sleep 0.1; done
-    U=$(cat "$tmp/url")
-    [ -n "$U" ] || { cat "$tmp/serve.log"; fail "server did not start"; }
-}
-stop_serve() { kill "$spid"; wait "$spid" || fail "server did not stop cleanly"; spid=; }
 
-start_serve
+serve_start
 curl -sf -H 'Accept: application/json' "${U}01/09520123456788/10/BIG" >"$tmp/big.json"
 jq -e '.truncated == true and (.events | length) == 2000 and .events_found_at_least > 2000' "$tmp/big.json" >/dev/null ||
     fail "default page limit"
@@ -134,10 +108,10 @@ next=$(links "${U}events?$PAL&perPage=3")
 [ -z "$(links "$U$next")" ] || fail "Link after the last page"
 [ "$(jq -r '.epcisBody.queryResults.resultsBody.eventList | map(.bizStep) | join(",")' "$tmp/p.json")" = storing ] ||
     fail "second page of 3"
-stop_serve
+serve_stop
 
 # serve --limit: the page cuts at 3 and says so, in each language.
-start_serve --limit 3
+serve_start --limit 3
 curl -sf "${U}01/09520123456788/10/B24" >"$tmp/p.html"
 [ "$(grep -c '<tr><td>' "$tmp/p.html")" = 3 ] || fail "--limit 3 rows"
 grep -qE 'Chỉ hiển thị 3 sự kiện đầu tiên trong số ít nhất [4-9] sự kiện\.' "$tmp/p.html" || fail "vi note"
@@ -145,5 +119,5 @@ curl -sf "${U}01/09520123456788/10/B24?lang=en" >"$tmp/p.html"
 grep -qE 'Showing the first 3 of at least [4-9] events\.' "$tmp/p.html" || fail "en note"
 curl -sf -H 'Accept: application/json' "${U}00/095201230000000011" |
     jq -e '.truncated == true and (.events | map(.biz_step)) == ["packing","shipping","receiving"]' >/dev/null || fail "pallet JSON cut"
-stop_serve
+serve_stop
 echo ok
