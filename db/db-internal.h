@@ -55,6 +55,26 @@ int db_fail(struct db *db, int src, struct tt_err *err, const char *where, const
 sqlite3_stmt *db_stmt(struct db *db, const char *sql, struct tt_err *err);
 void db_done(sqlite3_stmt *st);
 
+/* Copies the current row of a statement into a struct of the caller's. */
+typedef void (*db_row_fn)(sqlite3_stmt *st, void *out);
+
+/*
+ * Steps st once, then resets it: a row is copied into out by `row` (0);
+ * no row is TT_ENOTFOUND with the message missing_fmt; a failure says
+ * "reading <what> failed".
+ */
+int db_read_one(struct db *db, sqlite3_stmt *st, db_row_fn row, void *out, struct tt_err *err,
+                const char *where, const char *what, const char *missing_fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
+/*
+ * Ends a `while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)`
+ * loop: resets st and returns the callback's stop value, or the error
+ * when the loop ended on one ("reading <what> failed").
+ */
+int db_rows_end(struct db *db, sqlite3_stmt *st, int rc, int stop, const char *where,
+                const char *what, struct tt_err *err);
+
 /* Runs a statement that returns no row (or whose rows are ignored). */
 int db_exec_stmt(struct db *db, sqlite3_stmt *st, struct tt_err *err, const char *where);
 

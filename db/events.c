@@ -190,13 +190,7 @@ db_events_after(struct db *db, int64_t after_seq, int64_t limit,
         event_row(st, &row);
         stop = cb(ctx, &row);
     }
-    if (stop == 0 && rc != SQLITE_DONE) {
-        rc = sqlite3_extended_errcode(db->sql);
-        db_done(st);
-        return db_fail(db, rc, err, __func__, "reading events failed");
-    }
-    db_done(st);
-    return stop;
+    return db_rows_end(db, st, rc, stop, __func__, "events", err);
 }
 
 struct db_event_cursor {

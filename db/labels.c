@@ -426,8 +426,9 @@ db_label_mark(struct db *db, int64_t label_id, enum db_label_state state,
     " FROM labels l JOIN lots t ON t.id = l.lot_id"
 
 static void
-label_row(sqlite3_stmt *st, struct db_label *l)
+label_row(sqlite3_stmt *st, void *out)
 {
+    struct db_label *l = out;
     char state[16];
 
     l->id = sqlite3_column_int64(st, 0);
@@ -456,19 +457,13 @@ int
 db_label_get(struct db *db, int64_t id, struct db_label *out, struct tt_err *err)
 {
     sqlite3_stmt *st = db_stmt(db, LABEL_COLS " WHERE l.id = ?1", err);
-    int rc;
 
     memset(out, 0, sizeof *out);
     if (st == NULL)
         return err != NULL ? err->code : TT_EIO;
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        label_row(st, out);
-    db_done(st);
-    if (rc == SQLITE_DONE)
-        return tt_err_set(err, TT_ENOTFOUND, __func__, "no label with id %lld", (long long)id);
-    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, err, __func__, "reading a label failed");
+    return db_read_one(db, st, label_row, out, err, __func__, "a label", "no label with id %lld",
+                       (long long)id);
 }
 
 int
@@ -488,8 +483,5 @@ db_label_list_state(struct db *db, enum db_label_state state,
         label_row(st, &l);
         stop = cb(ctx, &l);
     }
-    db_done(st);
-    if (stop == 0 && rc != SQLITE_DONE)
-        return db_fail(db, rc, err, __func__, "listing labels failed");
-    return stop;
+    return db_rows_end(db, st, rc, stop, __func__, "labels", err);
 }

@@ -171,8 +171,9 @@ db_operator_set_active(struct db *db, int64_t id, int active, struct tt_err *err
 }
 
 static void
-operator_row(sqlite3_stmt *st, struct db_operator *op)
+operator_row(sqlite3_stmt *st, void *out)
 {
+    struct db_operator *op = out;
     char role[16];
 
     op->id = sqlite3_column_int64(st, 0);
@@ -187,19 +188,13 @@ db_operator_get(struct db *db, int64_t id, struct db_operator *out, struct tt_er
 {
     sqlite3_stmt *st =
         db_stmt(db, "SELECT id, name, role, active FROM operators WHERE id = ?1", err);
-    int rc;
 
     memset(out, 0, sizeof *out);
     if (st == NULL)
         return err != NULL ? err->code : TT_EIO;
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        operator_row(st, out);
-    db_done(st);
-    if (rc == SQLITE_DONE)
-        return tt_err_set(err, TT_ENOTFOUND, __func__, "no operator with id %lld", (long long)id);
-    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, err, __func__, "reading the operator failed");
+    return db_read_one(db, st, operator_row, out, err, __func__, "the operator",
+                       "no operator with id %lld", (long long)id);
 }
 
 int
@@ -216,10 +211,7 @@ db_operator_list(struct db *db, int (*cb)(void *ctx, const struct db_operator *o
         operator_row(st, &op);
         stop = cb(ctx, &op);
     }
-    db_done(st);
-    if (stop == 0 && rc != SQLITE_DONE)
-        return db_fail(db, rc, err, __func__, "listing operators failed");
-    return stop;
+    return db_rows_end(db, st, rc, stop, __func__, "operators", err);
 }
 
 /* ---- places ----------------------------------------------------------------- */
@@ -295,8 +287,9 @@ db_place_add(struct db *db, const struct db_place *p, int64_t *id_out, struct tt
 #define PLACE_COLS "SELECT id, code, name, kind, gln, commune, province, coalesce(parent_id, 0)"
 
 static void
-place_row(sqlite3_stmt *st, struct db_place *p)
+place_row(sqlite3_stmt *st, void *out)
 {
+    struct db_place *p = out;
     char kind[16];
 
     p->id = sqlite3_column_int64(st, 0);
@@ -313,20 +306,6 @@ place_row(sqlite3_stmt *st, struct db_place *p)
     p->parent_id = sqlite3_column_int64(st, 7);
 }
 
-static int
-place_one(struct db *db, sqlite3_stmt *st, struct db_place *out, const char *what,
-          struct tt_err *err)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        place_row(st, out);
-    db_done(st);
-    if (rc == SQLITE_DONE)
-        return tt_err_set(err, TT_ENOTFOUND, "db_place", "no place %s", what);
-    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, err, "db_place", "reading a place failed");
-}
-
 int
 db_place_get(struct db *db, int64_t id, struct db_place *out, struct tt_err *err)
 {
@@ -338,7 +317,7 @@ db_place_get(struct db *db, int64_t id, struct db_place *out, struct tt_err *err
         return err != NULL ? err->code : TT_EIO;
     sqlite3_bind_int64(st, 1, id);
     snprintf(what, sizeof what, "with id %lld", (long long)id);
-    return place_one(db, st, out, what, err);
+    return db_read_one(db, st, place_row, out, err, "db_place", "a place", "no place %s", what);
 }
 
 int
@@ -352,7 +331,7 @@ db_place_find(struct db *db, const char *code, struct db_place *out, struct tt_e
         return err != NULL ? err->code : TT_EIO;
     db_bind_text(st, 1, code);
     snprintf(what, sizeof what, "with code '%.40s'", code);
-    return place_one(db, st, out, what, err);
+    return db_read_one(db, st, place_row, out, err, "db_place", "a place", "no place %s", what);
 }
 
 int
@@ -369,10 +348,7 @@ db_place_list(struct db *db, int (*cb)(void *ctx, const struct db_place *p), voi
         place_row(st, &p);
         stop = cb(ctx, &p);
     }
-    db_done(st);
-    if (stop == 0 && rc != SQLITE_DONE)
-        return db_fail(db, rc, err, __func__, "listing places failed");
-    return stop;
+    return db_rows_end(db, st, rc, stop, __func__, "places", err);
 }
 
 int

@@ -110,8 +110,10 @@ db_product_add(struct db *db, const struct db_product *p, int64_t *id_out, struc
     " active FROM products"
 
 static void
-product_row(sqlite3_stmt *st, struct db_product *p)
+product_row(sqlite3_stmt *st, void *out)
 {
+    struct db_product *p = out;
+
     p->id = sqlite3_column_int64(st, 0);
     db_col_text(st, 1, p->gtin, sizeof p->gtin);
     db_col_text(st, 2, p->name_vi, sizeof p->name_vi);
@@ -125,21 +127,6 @@ product_row(sqlite3_stmt *st, struct db_product *p)
     p->demo = db_gtin_is_demo(p->gtin);
 }
 
-static int
-product_one(struct db *db, sqlite3_stmt *st, struct db_product *out, const char *what,
-            struct tt_err *err)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        product_row(st, out);
-    db_done(st);
-    if (rc == SQLITE_DONE)
-        return tt_err_set(err, TT_ENOTFOUND, "db_product",
-                          "no product %s; add it with 'tramtem product add'", what);
-    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, err, "db_product", "reading a product failed");
-}
-
 int
 db_product_get(struct db *db, int64_t id, struct db_product *out, struct tt_err *err)
 {
@@ -151,7 +138,8 @@ db_product_get(struct db *db, int64_t id, struct db_product *out, struct tt_err 
         return err != NULL ? err->code : TT_EIO;
     sqlite3_bind_int64(st, 1, id);
     snprintf(what, sizeof what, "with id %lld", (long long)id);
-    return product_one(db, st, out, what, err);
+    return db_read_one(db, st, product_row, out, err, "db_product", "a product",
+                       "no product %s; add it with 'tramtem product add'", what);
 }
 
 int
@@ -169,7 +157,8 @@ db_product_find(struct db *db, const char *gtin, struct db_product *out, struct 
     if (st == NULL)
         return err != NULL ? err->code : TT_EIO;
     db_bind_text(st, 1, g14);
-    return product_one(db, st, out, g14, err);
+    return db_read_one(db, st, product_row, out, err, "db_product", "a product",
+                       "no product %s; add it with 'tramtem product add'", g14);
 }
 
 int
@@ -186,10 +175,7 @@ db_product_list(struct db *db, int (*cb)(void *ctx, const struct db_product *p),
         product_row(st, &p);
         stop = cb(ctx, &p);
     }
-    db_done(st);
-    if (stop == 0 && rc != SQLITE_DONE)
-        return db_fail(db, rc, err, __func__, "listing products failed");
-    return stop;
+    return db_rows_end(db, st, rc, stop, __func__, "products", err);
 }
 
 /* ---- lots -------------------------------------------------------------------- */
@@ -426,8 +412,10 @@ db_lot_close(struct db *db, int64_t lot_id, struct tt_err *err)
     " coalesce(open_event_seq, 0) FROM lots"
 
 static void
-lot_row(sqlite3_stmt *st, struct db_lot *l)
+lot_row(sqlite3_stmt *st, void *out)
 {
+    struct db_lot *l = out;
+
     l->id = sqlite3_column_int64(st, 0);
     l->product_id = sqlite3_column_int64(st, 1);
     db_col_text(st, 2, l->code, sizeof l->code);
@@ -442,19 +430,6 @@ lot_row(sqlite3_stmt *st, struct db_lot *l)
     l->open_event_seq = sqlite3_column_int64(st, 11);
 }
 
-static int
-lot_one(struct db *db, sqlite3_stmt *st, struct db_lot *out, const char *what, struct tt_err *err)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        lot_row(st, out);
-    db_done(st);
-    if (rc == SQLITE_DONE)
-        return tt_err_set(err, TT_ENOTFOUND, "db_lot", "no lot %s; see 'tramtem lot list'", what);
-    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, err, "db_lot", "reading a lot failed");
-}
-
 int
 db_lot_get(struct db *db, int64_t id, struct db_lot *out, struct tt_err *err)
 {
@@ -466,7 +441,8 @@ db_lot_get(struct db *db, int64_t id, struct db_lot *out, struct tt_err *err)
         return err != NULL ? err->code : TT_EIO;
     sqlite3_bind_int64(st, 1, id);
     snprintf(what, sizeof what, "with id %lld", (long long)id);
-    return lot_one(db, st, out, what, err);
+    return db_read_one(db, st, lot_row, out, err, "db_lot", "a lot",
+                       "no lot %s; see 'tramtem lot list'", what);
 }
 
 int
@@ -482,7 +458,8 @@ db_lot_find(struct db *db, int64_t product_id, const char *code, struct db_lot *
     sqlite3_bind_int64(st, 1, product_id);
     db_bind_text(st, 2, code);
     snprintf(what, sizeof what, "'%.20s'", code);
-    return lot_one(db, st, out, what, err);
+    return db_read_one(db, st, lot_row, out, err, "db_lot", "a lot",
+                       "no lot %s; see 'tramtem lot list'", what);
 }
 
 int
@@ -500,8 +477,5 @@ db_lot_list(struct db *db, int open_only, int (*cb)(void *ctx, const struct db_l
         lot_row(st, &l);
         stop = cb(ctx, &l);
     }
-    db_done(st);
-    if (stop == 0 && rc != SQLITE_DONE)
-        return db_fail(db, rc, err, __func__, "listing lots failed");
-    return stop;
+    return db_rows_end(db, st, rc, stop, __func__, "lots", err);
 }

@@ -572,11 +572,5 @@ db_audit_list(struct db *db, int64_t after_id, int (*cb)(void *ctx, const struct
         row.detail = (const char *)sqlite3_column_text(st, 5);
         stop = cb(ctx, &row);
     }
-    if (stop == 0 && rc != SQLITE_DONE) {
-        rc = sqlite3_extended_errcode(db->sql);
-        db_done(st);
-        return db_fail(db, rc, err, __func__, "reading the audit trail failed");
-    }
-    db_done(st);
-    return stop;
+    return db_rows_end(db, st, rc, stop, __func__, "the audit trail", err);
 }

@@ -15,8 +15,10 @@
     " file_name, created, clock_trusted, recorded_ms, coalesce(acked_by, 0) FROM exports"
 
 static void
-export_row(sqlite3_stmt *st, struct db_export *e)
+export_row(sqlite3_stmt *st, void *out)
 {
+    struct db_export *e = out;
+
     e->bundle_seq = sqlite3_column_int64(st, 0);
     e->first_seq = sqlite3_column_int64(st, 1);
     e->last_seq = sqlite3_column_int64(st, 2);
@@ -181,19 +183,13 @@ int
 db_export_get(struct db *db, int64_t bundle_seq, struct db_export *out, struct tt_err *err)
 {
     sqlite3_stmt *st = db_stmt(db, EXPORT_COLS " WHERE bundle_seq = ?1", err);
-    int rc;
 
     memset(out, 0, sizeof *out);
     if (st == NULL)
         return err != NULL ? err->code : TT_EIO;
     sqlite3_bind_int64(st, 1, bundle_seq);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        export_row(st, out);
-    db_done(st);
-    if (rc == SQLITE_DONE)
-        return tt_err_set(err, TT_ENOTFOUND, __func__, "no bundle %lld", (long long)bundle_seq);
-    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, err, __func__, "reading a bundle failed");
+    return db_read_one(db, st, export_row, out, err, __func__, "a bundle", "no bundle %lld",
+                       (long long)bundle_seq);
 }
 
 int
@@ -210,10 +206,7 @@ db_export_list_unacked(struct db *db, int (*cb)(void *ctx, const struct db_expor
         export_row(st, &e);
         stop = cb(ctx, &e);
     }
-    db_done(st);
-    if (stop == 0 && rc != SQLITE_DONE)
-        return db_fail(db, rc, err, __func__, "listing bundles failed");
-    return stop;
+    return db_rows_end(db, st, rc, stop, __func__, "bundles", err);
 }
 
 /* ---- receipts ------------------------------------------------------------------ */
