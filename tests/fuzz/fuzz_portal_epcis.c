@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../../portal/epcis.h"
+#include "../../portal/pgcopy.h"
 
 static void
 check_digits(const char *s, size_t n)
@@ -29,6 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct epcis_row row;
     char *text = malloc(size + 1), g[15], l[21], s[21], c[19], out[128];
+    int64_t us;
 
     if (text == NULL)
         return 0;
@@ -36,7 +38,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     if (epcis_row_from_json(text, size, &row, NULL) == 0) {
         assert(row.event_id[0] != '\0' && row.type[0] != '\0' && row.event_time[0] != '\0');
-        assert(row.n_keys <= EPCIS_KEYS_MAX);
+        assert(row.n_keys <= row.keys_cap);
+        for (size_t i = 0; i < row.n_keys; i++) /* each identifier once */
+            for (size_t j = i + 1; j < row.n_keys; j++)
+                assert(strcmp(row.keys[i], row.keys[j]) != 0);
+        /* The ingest's own eventTime reader: any text, no crash; a time it takes is in range. */
+        if (pgcopy_parse_time(row.event_time, &us) == 0)
+            assert(us > INT64_C(-63200000000000000) && us < INT64_C(252500000000000000));
         for (size_t i = 0; i < row.n_keys; i++) {
             const char *k = row.keys[i];
 
