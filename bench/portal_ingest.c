@@ -9,7 +9,9 @@
  *   3. lot traces on that database: p50 / p99 / max over many lots;
  *   4. resolver requests/s over loopback (lot pages as JSON), with 1 to 16
  *      concurrent clients against serve's default workers, and with one
- *      worker for comparison.
+ *      worker for comparison;
+ *   5. ingest of the same events from a second station, sealed to the
+ *      portal's seal key (tramtem export --encrypt-to): events/s.
  *
  * The data is shaped like a cooperative's: lots of 100 labelled items, each
  * lot with its harvest event, 100 label events, one packing onto a pallet
@@ -34,10 +36,12 @@
 #include "../gs1/gs1.h"
 #include "../portal/ingest.h"
 #include "../portal/registry.h"
+#include "../portal/sealkey.h"
 #include "../portal/serve.h"
 #include "../portal/store.h"
 #include "../portal/trace.h"
 #include "../sync/bundle.h"
+#include "../sync/seal.h"
 #include "../sync/sig.h"
 #include "../tests/unit/support/pg-rig.h"
 
@@ -118,10 +122,14 @@ make_event(uint64_t i, char *buf, size_t len)
     return n;
 }
 
-/* Writes and signs bundle 1 of n events into stick/tramtem/<station>/. */
+/*
+ * Writes and signs bundle 1 of n events into stick/tramtem/<station>/;
+ * with seal_pk the payload is sealed to it and the signature covers the
+ * sealed file, as `tramtem export --encrypt-to` does.
+ */
 static void
 make_bundle(const char *stick, const struct sig_seckey *sk, const struct sig_pubkey *pub,
-            uint64_t n)
+            uint64_t n, const uint8_t *seal_pk)
 {
     struct bundle_header h = {.format = BUNDLE_FORMAT,
                               .bundle_seq = 1,
@@ -147,7 +155,7 @@ make_bundle(const char *stick, const struct sig_seckey *sk, const struct sig_pub
     snprintf(path, sizeof path, "%s/tramtem/%s", stick, h.station);
     mkdir(path, 0755);
     snprintf(path, sizeof path, "%s/tramtem/%s/b-00000001.ndjson.gz", stick, h.station);
-    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
     if (ev == NULL || fd < 0 || bundle_writer_new(fd, &h, &w, &err) < 0)
         die("bundle", &err);
     for (uint64_t i = 0; i < n; i++) {
@@ -159,6 +167,18 @@ make_bundle(const char *stick, const struct sig_seckey *sk, const struct sig_pub
     if (bundle_writer_finish(w, h512, b2, &bytes, &err) < 0)
         die("bundle finish", &err);
     bundle_writer_free(w);
+    if (seal_pk != NULL) {
+        char sealed[2100];
+        int out;
+
+        snprintf(sealed, sizeof sealed, "%s.sealed", path);
+        out = open(sealed, O_RDWR | O_CREAT | O_TRUNC, 0644);
+        if (out < 0 || lseek(fd, 0, SEEK_SET) != 0 || seal_fd(fd, out, seal_pk, &err) < 0 ||
+            lseek(out, 0, SEEK_SET) != 0 || sig_hash_fd(out, h512, b2, &err) < 0 ||
+            rename(sealed, path) < 0)
+            die("seal", &err);
+        close(out);
+    }
     close(fd);
     if (bundle_trusted_comment(&h, trusted, sizeof trusted) < 0 ||
         sig_sign_hash(sk, h512, trusted, "tramtem bundle", sig, sizeof sig, &err) < 0)
@@ -169,8 +189,8 @@ make_bundle(const char *stick, const struct sig_seckey *sk, const struct sig_pub
         die("write signature", NULL);
     close(fd);
     free(ev);
-    printf("bundle: %" PRIu64 " events, %.1f MB gzip, made in %.1f s\n", n, (double)bytes / 1e6,
-           now_s() - t0);
+    printf("%s: %" PRIu64 " events, %.1f MB gzip, made in %.1f s\n",
+           seal_pk != NULL ? "sealed bundle" : "bundle", n, (double)bytes / 1e6, now_s() - t0);
 }
 
 /* CPU seconds used so far by this process (user + system). */
@@ -409,6 +429,45 @@ bench_resolver(uint64_t n_lots)
     resolver_run(n_lots, 1, 8);
 }
 
+/*
+ * The same n events from a second station, sealed to the portal's seal
+ * key: signature over the sealed file, then the stream opened (once for
+ * the bundle's id, once for the import) while the rows go out.
+ */
+static void
+bench_sealed(struct portal_store *st, const char *tmp, uint64_t n)
+{
+    char stick[1100], q[1100], key[1100], station[40];
+    struct sig_seckey *sk = NULL;
+    struct sig_pubkey pub;
+    struct portal_ingest_summary sum;
+    struct tt_err err = {0};
+    uint8_t seal_pk[SEAL_PK_LEN];
+    double t0, dt;
+    int loaded = 0;
+
+    snprintf(stick, sizeof stick, "%s/stick-sealed", tmp);
+    snprintf(q, sizeof q, "%s/q-sealed", tmp);
+    snprintf(key, sizeof key, "%s/portal.key", tmp);
+    if (sig_key_generate(&sk, &pub, &err) < 0 || portal_sealkey_init(key, seal_pk, &err) < 0 ||
+        portal_sealkey_load(key, &loaded, &err) < 0 || !loaded)
+        die("seal key", &err);
+    portal_station_id_for_key(&pub, station);
+    if (portal_registry_add(st, station, "HTX Mía Nông Cống", &pub, 1, &err) < 0)
+        die("station", &err);
+    make_bundle(stick, sk, &pub, n, seal_pk);
+    PQclear(PQexec(portal_store_conn(st), "CHECKPOINT"));
+    t0 = now_s();
+    if (portal_ingest_dir(st, stick, q, NULL, NULL, &sum, &err) < 0 || sum.n_accepted != 1)
+        die("sealed ingest", &err);
+    dt = now_s() - t0;
+    printf("ingest of the same events sealed (X25519 + XChaCha20-Poly1305): %" PRIu64
+           " events in %.1f s, %.0f events/s\n",
+           sum.n_events_new, dt, (double)sum.n_events_new / dt);
+    portal_sealkey_unload();
+    sig_seckey_free(sk);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -435,7 +494,7 @@ main(int argc, char **argv)
         die("station", &err);
     snprintf(stick, sizeof stick, "%s/stick", tmp);
     snprintf(q, sizeof q, "%s/q", tmp);
-    make_bundle(stick, sk, &pub, n);
+    make_bundle(stick, sk, &pub, n, NULL);
     /* Both loads start from a checkpoint: neither pays for the other's dirty pages. */
     PQclear(PQexec(portal_store_conn(st), "CHECKPOINT"));
     t0 = now_s();
@@ -464,6 +523,7 @@ main(int argc, char **argv)
     }
     bench_traces(st, n / (ITEMS_PER_LOT + 3));
     bench_resolver(n / (ITEMS_PER_LOT + 3));
+    bench_sealed(st, tmp, n);
     portal_store_close(st);
     sig_seckey_free(sk);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
