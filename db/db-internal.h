@@ -68,6 +68,13 @@ int db_read_one(struct db *db, sqlite3_stmt *st, db_row_fn row, void *out, struc
     __attribute__((format(printf, 8, 9)));
 
 /*
+ * The first column of the one row of `sql` (a static string, no
+ * parameters), or 0 when it gave none; a failure says "reading <what> failed".
+ */
+int db_read_int64(struct db *db, const char *sql, int64_t *out, const char *where, const char *what,
+                  struct tt_err *err);
+
+/*
  * Ends a `while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)`
  * loop: resets st and returns the callback's stop value, or the error
  * when the loop ended on one ("reading <what> failed").

@@ -42,16 +42,8 @@ db_clock_check(struct db *db, struct db_clock_state *out, struct tt_err *err)
 static int
 next_seq(struct db *db, int64_t *seq, struct tt_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(max(seq), 0) + 1 FROM events", err);
-    int rc;
-
-    if (st == NULL)
-        return err != NULL ? err->code : TT_EIO;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *seq = sqlite3_column_int64(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, err, __func__, "reading the last event failed");
+    return db_read_int64(db, "SELECT coalesce(max(seq), 0) + 1 FROM events", seq, __func__,
+                         "the last event", err);
 }
 
 /* The station's default read point: its coop GLN. */
@@ -250,15 +242,6 @@ db_event_cursor_free(struct db_event_cursor *cur)
 int
 db_event_last_seq(struct db *db, int64_t *seq_out, struct tt_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(max(seq), 0) FROM events", err);
-    int rc;
-
-    *seq_out = 0;
-    if (st == NULL)
-        return err != NULL ? err->code : TT_EIO;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *seq_out = sqlite3_column_int64(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, err, __func__, "reading the last event failed");
+    return db_read_int64(db, "SELECT coalesce(max(seq), 0) FROM events", seq_out, __func__,
+                         "the last event", err);
 }

@@ -33,6 +33,24 @@ db_read_one(struct db *db, sqlite3_stmt *st, db_row_fn row, void *out, struct tt
 }
 
 int
+db_read_int64(struct db *db, const char *sql, int64_t *out, const char *where, const char *what,
+              struct tt_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, sql, err);
+    int rc;
+
+    *out = 0;
+    if (st == NULL)
+        return err != NULL ? err->code : TT_EIO;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = SQLITE_DONE;
+    }
+    return db_rows_end(db, st, rc, 0, where, what, err);
+}
+
+int
 db_rows_end(struct db *db, sqlite3_stmt *st, int rc, int stop, const char *where, const char *what,
             struct tt_err *err)
 {

@@ -381,16 +381,7 @@ settings_load(struct db *db, struct db_settings *out, struct tt_err *err)
 static int
 data_version(struct db *db, int64_t *v, struct tt_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version", err);
-    int rc;
-
-    if (st == NULL)
-        return err != NULL ? err->code : TT_EIO;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *v = sqlite3_column_int64(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, err, __func__, "reading the data version failed");
+    return db_read_int64(db, "PRAGMA data_version", v, __func__, "the data version", err);
 }
 
 int
