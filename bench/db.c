@@ -17,15 +17,7 @@
 #include <unistd.h>
 
 #include "../db/db.h"
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "../tests/unit/support/clock.h"
 
 /* Resident set size now, in KiB (from /proc/self/statm). */
 static long

@@ -43,19 +43,11 @@
 #include "../sync/bundle.h"
 #include "../sync/seal.h"
 #include "../sync/sig.h"
+#include "../tests/unit/support/clock.h"
 #include "../tests/unit/support/pg-rig.h"
 
 #define ITEMS_PER_LOT 100
 #define GTIN          "09520123456788"
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 die(const char *what, const struct tt_err *err)

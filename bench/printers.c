@@ -17,15 +17,7 @@
 
 #include "../printers/label.h"
 #include "../printers/printer.h"
-
-static double
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+#include "../tests/unit/support/clock.h"
 
 /* CPU time of this thread: what the label costs, whatever else the machine runs. */
 static double

@@ -20,15 +20,7 @@
 
 #include "../scanners/decode.h"
 #include "../scanners/scale.h"
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "../tests/unit/support/clock.h"
 
 static int
 cmp_double(const void *a, const void *b)

@@ -26,18 +26,10 @@
 #include "../printers/printer.h"
 #include "../station/core.h"
 #include "../station/kiosk.h"
+#include "../tests/unit/support/clock.h"
 
 #define RUNS   10
 #define WEIGHS 100
-
-static double
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static int64_t
 wall_ms(void)

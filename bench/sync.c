@@ -20,15 +20,7 @@
 #include "../sync/bundle.h"
 #include "../sync/export.h"
 #include "../sync/sig.h"
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "../tests/unit/support/clock.h"
 
 static void
 die(const char *what, const struct tt_err *e)

@@ -24,16 +24,8 @@
 
 #include "../../portal/pool.h"
 #include "../../portal/store.h"
+#include "support/clock.h"
 #include "support/pg-rig.h"
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 setup(void **state)
