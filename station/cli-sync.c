@@ -537,18 +537,12 @@ verify_run(const char *file, const struct sig_pubkey *pub, const struct seal_key
         fprintf(stderr, "  (%s)\n", e.msg);
         return tt_exit_code(e.code);
     }
-    if (!json && bi.sealed)
+    if (!json)
         fprintf(stderr,
-                _("%s: sealed bundle %llu of station %s, events %llu-%llu (%llu): signature "
-                  "OK, opened with the seal key, every event OK.\n"),
-                file, (unsigned long long)bi.header.bundle_seq, bi.header.station,
-                (unsigned long long)bi.header.first_event_seq,
-                (unsigned long long)bi.header.last_event_seq,
-                (unsigned long long)bi.header.event_count);
-    else if (!json)
-        fprintf(stderr,
-                _("%s: bundle %llu of station %s, events %llu-%llu (%llu), signature and every "
-                  "event OK.\n"),
+                bi.sealed ? _("%s: sealed bundle %llu of station %s, events %llu-%llu (%llu): "
+                              "signature OK, opened with the seal key, every event OK.\n")
+                          : _("%s: bundle %llu of station %s, events %llu-%llu (%llu), signature "
+                              "and every event OK.\n"),
                 file, (unsigned long long)bi.header.bundle_seq, bi.header.station,
                 (unsigned long long)bi.header.first_event_seq,
                 (unsigned long long)bi.header.last_event_seq,
